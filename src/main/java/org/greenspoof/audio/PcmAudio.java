@@ -1,0 +1,101 @@
+package org.greenspoof.audio;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Decoded audio exactly as stored: per-channel integer samples (signed, in [-2^(b-1), 2^(b-1)))
+ * or, for IEEE float WAV, per-channel floating-point samples. Conversion to the float32 mono
+ * signal the encoders consume happens in {@link #toMonoFloat()}.
+ *
+ * @param format        container name for reports ("flac", "wav")
+ * @param sampleRate    frames per second
+ * @param bitsPerSample bits of one stored sample (8..32 for integers, 32 or 64 for float)
+ * @param ints          {@code [channel][frame]} signed integer samples; null for float audio
+ * @param floats        {@code [channel][frame]} float samples; null for integer audio
+ */
+public record PcmAudio(String format, int sampleRate, int bitsPerSample, int[][] ints, double[][] floats) {
+
+    public PcmAudio {
+        if ((ints == null) == (floats == null)) {
+            throw new IllegalArgumentException("exactly one of ints and floats must be given");
+        }
+    }
+
+    public boolean isFloat() {
+        return floats != null;
+    }
+
+    public int channels() {
+        return isFloat() ? floats.length : ints.length;
+    }
+
+    public int frames() {
+        int c = channels();
+        return c == 0 ? 0 : (isFloat() ? floats[0].length : ints[0].length);
+    }
+
+    public double seconds() {
+        return sampleRate == 0 ? 0 : (double) frames() / sampleRate;
+    }
+
+    /**
+     * Float32 mono samples scaled as soundfile and torchaudio scale them (an integer sample s of b
+     * bits becomes s / 2^(b-1), so int16 / 32768), channels averaged.
+     */
+    public float[] toMonoFloat() {
+        int n = frames(), c = channels();
+        float[] out = new float[n];
+        if (c == 0) {
+            return out;
+        }
+        double scale = isFloat() ? 1.0 : 1.0 / (1L << (bitsPerSample - 1));
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int ch = 0; ch < c; ch++) {
+                sum += isFloat() ? floats[ch][i] : ints[ch][i];
+            }
+            // Mono input stays exact: (float) (s * 2^-k) is what soundfile produces.
+            out[i] = (float) (sum * scale / c);
+        }
+        return out;
+    }
+
+    /**
+     * MD5 of the samples as FLAC's STREAMINFO defines it: interleaved, little-endian, signed,
+     * ceil(bits/8) bytes per sample. Float audio is hashed as its little-endian IEEE bytes.
+     */
+    public byte[] md5() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        int n = frames(), c = channels();
+        int bytes = isFloat() ? bitsPerSample / 8 : (bitsPerSample + 7) / 8;
+        byte[] buf = new byte[Math.max(1, Math.min(n, 4096)) * c * bytes];
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                long v;
+                if (!isFloat()) {
+                    v = ints[ch][i];
+                } else if (bytes == 4) {
+                    v = Float.floatToRawIntBits((float) floats[ch][i]);
+                } else {
+                    v = Double.doubleToRawLongBits(floats[ch][i]);
+                }
+                for (int b = 0; b < bytes; b++) {
+                    buf[pos++] = (byte) (v >>> (8 * b));
+                }
+            }
+            if (pos == buf.length) {
+                md.update(buf, 0, pos);
+                pos = 0;
+            }
+        }
+        md.update(buf, 0, pos);
+        return md.digest();
+    }
+}

@@ -1,0 +1,30 @@
+package org.greenspoof.kernels;
+
+/**
+ * The numeric primitives every model runs on. Two implementations exist: {@link ScalarKernels}
+ * (plain Java, the reference) and {@code VectorKernels} (jdk.incubator.vector). Which one a
+ * process uses is decided once by {@link KernelProvider}; tests may ask for either explicitly.
+ */
+public interface Kernels {
+
+    /** Short name for logs and reports, e.g. "scalar" or "vector(512-bit)". */
+    String name();
+
+    /** Sum of a[aOff+i] * b[bOff+i] for i in [0, n). */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** y[yOff+i] += alpha * x[xOff+i] for i in [0, n). */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * Prepares a weight in PyTorch {@code nn.Linear} layout ({@code w[n][k]}, row-major, as
+     * checkpoints store it) for repeated {@link #linear} calls. Called once at load time.
+     */
+    PackedMatrix pack(float[] w, int n, int k);
+
+    /**
+     * y[m][n] = x[m][k] . w[n][k] + bias[n] (bias may be null), with x read from xOff (row
+     * stride k) and y written from yOff (row stride n). Overwrites y.
+     */
+    void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff);
+}

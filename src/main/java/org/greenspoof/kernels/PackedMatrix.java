@@ -1,0 +1,17 @@
+package org.greenspoof.kernels;
+
+/**
+ * A weight matrix of shape [n][k] prepared by one {@link Kernels} implementation for its own
+ * {@code linear}. The layout of {@link #data} belongs to that implementation.
+ */
+public final class PackedMatrix {
+    public final int n;
+    public final int k;
+    final float[] data;
+
+    PackedMatrix(int n, int k, float[] data) {
+        this.n = n;
+        this.k = k;
+        this.data = data;
+    }
+}
