@@ -61,11 +61,11 @@ final class Tools {
 
     /** Writes mono 32-bit float WAV, the lossless way to hand a float signal to sox. */
     static void writeFloatWav(Path file, float[] x, int sampleRate) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(44 + 4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 4 * x.length)
-                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16)
+        ByteBuffer b = ByteBuffer.allocate(46 + 4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(38 + 4 * x.length)
+                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(18)
                 .putShort((short) 3).putShort((short) 1).putInt(sampleRate).putInt(4 * sampleRate)
-                .putShort((short) 4).putShort((short) 32)
+                .putShort((short) 4).putShort((short) 32).putShort((short) 0)
                 .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(4 * x.length);
         for (float v : x) {
             b.putFloat(v);
