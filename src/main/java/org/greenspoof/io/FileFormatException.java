@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A file whose bytes are not what its format requires. The message names the file, the byte
+ * A file whose content is not what its format requires. The message names the file, the byte
  * offset where reading went wrong and what was expected there, so a user can find the damage.
  */
 public class FileFormatException extends IOException {
-    private static final long serialVersionUID = 1L;
 
     private final transient Path file;
     private final long offset;
@@ -25,10 +24,12 @@ public class FileFormatException extends IOException {
         return file;
     }
 
+    /** Byte offset from the start of the file. */
     public long offset() {
         return offset;
     }
 
+    /** What the format requires at {@link #offset()}. */
     public String expected() {
         return expected;
     }
