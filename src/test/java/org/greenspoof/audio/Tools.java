@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the external references (sox, flac, metaflac); tests skip when one is not installed. */
-final class Tools {
+/** Runs the external references (sox, flac, metaflac) for the audio and CLI tests; they skip when one is missing. */
+public final class Tools {
     private Tools() {
     }
 
-    static void assumeInstalled(String tool) {
+    public static void assumeInstalled(String tool) {
         assumeTrue(onPath(tool), tool + " is not installed");
     }
 
@@ -30,7 +30,7 @@ final class Tools {
     }
 
     /** Runs a command, fails with its output when it exits non-zero, returns its stdout. */
-    static String run(String... cmd) throws IOException, InterruptedException {
+    public static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -40,7 +40,7 @@ final class Tools {
     }
 
     /** sox's decode of a file as interleaved signed 32-bit integers (samples left-justified). */
-    static int[] soxInt32(Path in, Path dir) throws IOException, InterruptedException {
+    public static int[] soxInt32(Path in, Path dir) throws IOException, InterruptedException {
         Path raw = dir.resolve(in.getFileName() + ".s32");
         run("sox", in.toString(), "-t", "raw", "-e", "signed", "-b", "32", "-L", raw.toString());
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
@@ -50,7 +50,7 @@ final class Tools {
     }
 
     /** sox's decode of a file as interleaved 64-bit floats. */
-    static double[] soxFloat64(Path in, Path dir) throws IOException, InterruptedException {
+    public static double[] soxFloat64(Path in, Path dir) throws IOException, InterruptedException {
         Path raw = dir.resolve(in.getFileName() + ".f64");
         run("sox", in.toString(), "-t", "raw", "-e", "floating-point", "-b", "64", "-L", raw.toString());
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
@@ -60,7 +60,7 @@ final class Tools {
     }
 
     /** Writes mono 32-bit float WAV, the lossless way to hand a float signal to sox. */
-    static void writeFloatWav(Path file, float[] x, int sampleRate) throws IOException {
+    public static void writeFloatWav(Path file, float[] x, int sampleRate) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(46 + 4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(38 + 4 * x.length)
                 .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(18)
