@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import org.greenspoof.audio.flac.FlacDecoder;
 import org.greenspoof.io.FileFormatException;
 
 /**
@@ -134,6 +135,12 @@ public final class WavReader {
             long frames = dataLength / fmt.blockAlign();
             if (frames > Integer.MAX_VALUE - 8) {
                 throw error(dataStart, "at most " + (Integer.MAX_VALUE - 8) + " frames, found " + frames);
+            }
+            // The same heap budget as the FLAC decoder; float samples are held as doubles, twice the bytes.
+            long limit = FlacDecoder.sampleLimit() / (fmt.isFloat() ? 2 : 1);
+            if (frames * fmt.channels() > limit) {
+                throw error(dataStart, "at most " + limit + " samples to fit in memory (raise -Xmx for longer audio), found "
+                        + frames * fmt.channels());
             }
             return decode(fmt, dataStart, (int) frames);
         }
