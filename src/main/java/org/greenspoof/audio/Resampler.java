@@ -35,6 +35,8 @@ public final class Resampler {
      */
     static final double LENGTH_STRETCH = 1.06;
     static final int MAX_PHASES = 1024;
+    /** Filter bank size (64 MB of floats) beyond which a ratio is refused: 16 kHz from up to ~1 MHz. */
+    static final int MAX_BANK = 1 << 24;
 
     /** Kaiser's beta for the attenuation (Kaiser 1974, A > 50 dB). */
     private static final double BETA = 0.1102 * (DESIGN_ATTENUATION_DB - 8.7);
@@ -117,6 +119,10 @@ public final class Resampler {
             this.taps = 2 * half;
             this.interpolate = up > MAX_PHASES;
             this.rows = interpolate ? MAX_PHASES + 1 : up;
+            if ((long) rows * taps > MAX_BANK) {
+                throw new IllegalArgumentException("resampling " + down + ":" + up + " needs " + (long) rows * taps
+                        + " filter taps, more than " + MAX_BANK + "; the rates are too far apart");
+            }
             this.bank = new float[rows * taps];
             double norm = besselI0(BETA);
             int steps = interpolate ? MAX_PHASES : up;

@@ -226,6 +226,9 @@ class ResamplerTest {
         assertNotSame(x, same);
         assertThrows(IllegalArgumentException.class, () -> Resampler.resample(x, 0, TO));
         assertThrows(IllegalArgumentException.class, () -> Resampler.resample(x, TO, -1));
+        // A crafted header's absurd rate is refused, not an OutOfMemoryError.
+        assertThrows(IllegalArgumentException.class, () -> Resampler.resample(x, 2_000_000_001, TO));
+        assertEquals(16000, Resampler.resample(new float[1], 1, TO).length);
     }
 
     /**
