@@ -1,6 +1,7 @@
 package org.greenspoof.bench;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +45,9 @@ public class FlacDecodeBench {
     private byte[] bytes;
 
     @Setup
-    public void encode() throws IOException, InterruptedException {
+    public void encode() throws IOException, InterruptedException, URISyntaxException {
         // bench/target/benchmarks.jar -> the repository's tools/ folder
-        Path jar = Path.of(FlacDecodeBench.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path jar = Path.of(FlacDecodeBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path script = jar.getParent().getParent().getParent().resolve("tools/make-sample-flac.sh");
         dir = Files.createTempDirectory("flacbench");
         file = dir.resolve("la-like-" + level + ".flac");
