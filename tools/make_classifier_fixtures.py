@@ -1,0 +1,243 @@
+#!/usr/bin/python3
+"""Writes the reference fixtures for org.greenspoof.classify and org.greenspoof.metrics.
+
+Run with Debian's interpreter (python3-sklearn 1.2.1, python3-numpy):
+
+    /usr/bin/python3 tools/make_classifier_fixtures.py
+
+Outputs (all under src/test/resources/classify/, small, deterministic for a fixed seed):
+  logreg.json     features, labels and scikit-learn LogisticRegression fits (coef, intercept,
+                  P(y=1)) for several C, with and without class_weight='balanced' and standardisation
+  metrics.json    CM score sets (ties, tiny sets) with ASV scores, and EER / EER threshold /
+                  DET points / min t-DCF (ASVspoof 2019 legacy and 2021) computed here
+  eval/*          a CM protocol, 4- and 2-column score files and an ASV score file for the CLI
+                  test, with the expected figures in eval/expected.json
+
+The metric functions below are written from the official definitions (ASVspoof 2021
+eval-package eval_metrics.py / eval_wrapper.py, ASVspoof 2019 tDCF_python), not copied.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import sklearn
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "classify")
+SEED = 20261126
+
+# Official cost model (ASVspoof 2019 evaluate_tDCF_asvspoof19.py; 2021 eval-package config.py).
+PSPOOF = 0.05
+COST = {
+    "Pspoof": PSPOOF,
+    "Ptar": (1 - PSPOOF) * 0.99,
+    "Pnon": (1 - PSPOOF) * 0.01,
+    "Cmiss": 1, "Cfa": 10, "Cfa_spoof": 10,            # 2021 definition
+    "Cmiss_asv": 1, "Cfa_asv": 10, "Cmiss_cm": 1, "Cfa_cm": 10,  # 2019 legacy definition
+}
+
+
+# ---------------------------------------------------------------- metrics (official definitions)
+
+def det_curve(tar, non):
+    scores = np.concatenate((tar, non))
+    labels = np.concatenate((np.ones(tar.size), np.zeros(non.size)))
+    order = np.argsort(scores, kind="mergesort")  # stable: targets first among ties
+    labels = labels[order]
+    tar_sums = np.cumsum(labels)
+    non_sums = non.size - (np.arange(1, scores.size + 1) - tar_sums)
+    frr = np.concatenate(([0.0], tar_sums / tar.size))
+    far = np.concatenate(([1.0], non_sums / non.size))
+    thr = np.concatenate(([scores[order[0]] - 0.001], scores[order]))
+    return frr, far, thr
+
+
+def eer(tar, non):
+    frr, far, thr = det_curve(tar, non)
+    i = np.argmin(np.abs(frr - far))
+    return float(np.mean((frr[i], far[i]))), float(thr[i])
+
+
+def asv_rates(tar_asv, non_asv, spoof_asv):
+    _, t = eer(tar_asv, non_asv)
+    pfa = np.sum(non_asv >= t) / non_asv.size
+    pmiss = np.sum(tar_asv < t) / tar_asv.size
+    pmiss_spoof = np.sum(spoof_asv < t) / spoof_asv.size
+    pfa_spoof = np.sum(spoof_asv >= t) / spoof_asv.size
+    return pfa, pmiss, pmiss_spoof, pfa_spoof
+
+
+def min_tdcf_2019(bona, spoof, asv):
+    pfa, pmiss, pmiss_spoof, _ = asv_rates(*asv)
+    c = COST
+    c1 = c["Ptar"] * (c["Cmiss_cm"] - c["Cmiss_asv"] * pmiss) - c["Pnon"] * c["Cfa_asv"] * pfa
+    c2 = c["Cfa_cm"] * c["Pspoof"] * (1 - pmiss_spoof)
+    pmiss_cm, pfa_cm, _ = det_curve(bona, spoof)
+    norm = (c1 * pmiss_cm + c2 * pfa_cm) / np.minimum(c1, c2)
+    return float(norm[norm.argmin()])
+
+
+def min_tdcf_2021(bona, spoof, asv):
+    pfa, pmiss, _, pfa_spoof = asv_rates(*asv)
+    c = COST
+    c0 = c["Ptar"] * c["Cmiss"] * pmiss + c["Pnon"] * c["Cfa"] * pfa
+    c1 = c["Ptar"] * c["Cmiss"] - c0
+    c2 = c["Pspoof"] * c["Cfa_spoof"] * pfa_spoof
+    pmiss_cm, pfa_cm, _ = det_curve(bona, spoof)
+    norm = (c0 + c1 * pmiss_cm + c2 * pfa_cm) / (c0 + np.minimum(c1, c2))
+    return float(norm[norm.argmin()])
+
+
+# ---------------------------------------------------------------- logistic regression
+
+def datasets(rng):
+    out = {}
+    n = 60
+    x = np.vstack([rng.normal(-3, 1, (n // 2, 3)), rng.normal(3, 1, (n // 2, 3))])
+    y = np.r_[np.zeros(n // 2), np.ones(n // 2)]
+    out["separable"] = (x, y)
+
+    n = 200
+    x = rng.normal(0, 1, (n, 5)) * np.array([1.0, 2.0, 0.5, 10.0, 1.0]) + np.array([0, 1, -1, 5, 0])
+    logit = 0.8 * x[:, 0] - 0.5 * x[:, 1] + 1.5 * x[:, 2] + 0.05 * x[:, 3] - 0.2
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(float)
+    out["nonseparable"] = (x, y)
+
+    n = 150
+    y = (rng.uniform(size=n) < 0.1).astype(float)
+    x = rng.normal(0, 1, (n, 4)) + y[:, None] * np.array([1.0, 0.5, 0.0, -0.7])
+    out["imbalanced"] = (x, y)
+
+    n = 120
+    x = rng.normal(0, 1, (n, 4))
+    x[:, 2] = 2.5
+    y = (x[:, 0] + 0.7 * x[:, 3] + rng.normal(0, 0.8, n) > 0).astype(float)
+    out["constant_column"] = (x, y)
+    return out
+
+
+def sklearn_fit(x, y, c, balanced, standardize):
+    xs = x
+    if standardize:
+        xs = StandardScaler().fit(x).transform(x)
+    lr = LogisticRegression(C=c, class_weight="balanced" if balanced else None, solver="lbfgs",
+                            tol=1e-10, max_iter=1_000_000)
+    lr.fit(xs, y)
+    return {
+        "C": c,
+        "balanced": balanced,
+        "standardize": standardize,
+        "n_iter": int(lr.n_iter_[0]),
+        "coef": lr.coef_[0].tolist(),
+        "intercept": float(lr.intercept_[0]),
+        "proba": lr.predict_proba(xs)[:, 1].tolist(),
+    }
+
+
+def logreg_fixture(rng):
+    cases = []
+    for name, (x, y) in datasets(rng).items():
+        fits = []
+        for c in (0.01, 1.0, 100.0):
+            for balanced in (False, True):
+                fits.append(sklearn_fit(x, y, c, balanced, False))
+        fits.append(sklearn_fit(x, y, 1.0, True, True))
+        cases.append({"name": name, "x": x.tolist(), "y": y.astype(int).tolist(), "fits": fits})
+    return {"sklearn_version": sklearn.__version__, "cases": cases}
+
+
+# ---------------------------------------------------------------- score sets
+
+def asv_scores(rng, n_tar, n_non, n_spoof):
+    return (np.round(rng.normal(3, 1.5, n_tar), 2), np.round(rng.normal(-3, 1.5, n_non), 2),
+            np.round(rng.normal(0.5, 2.0, n_spoof), 2))
+
+
+def metric_case(name, bona, spoof, asv, with_det=True):
+    e, t = eer(bona, spoof)
+    case = {"name": name, "bona": bona.tolist(), "spoof": spoof.tolist(), "eer": e, "eer_threshold": t}
+    if with_det:
+        frr, far, thr = det_curve(bona, spoof)
+        case.update({"det_frr": frr.tolist(), "det_far": far.tolist(), "det_threshold": thr.tolist()})
+    if asv is not None:
+        case["asv_target"], case["asv_nontarget"], case["asv_spoof"] = (a.tolist() for a in asv)
+        case["min_tdcf_2019"] = min_tdcf_2019(bona, spoof, asv)
+        case["min_tdcf_2021"] = min_tdcf_2021(bona, spoof, asv)
+    return case
+
+
+def metrics_fixture(rng):
+    cases = []
+    # Coarse rounding gives many ties within and across classes.
+    bona = np.round(rng.normal(1.0, 1.0, 300), 1)
+    spoof = np.round(rng.normal(-1.0, 1.2, 700), 1)
+    cases.append(metric_case("ties", bona, spoof, asv_scores(rng, 200, 300, 150)))
+    cases.append(metric_case("tiny", np.array([0.5, 0.2]), np.array([0.2, -0.1, 0.7]),
+                             (np.array([1.0, 2.0, 0.5]), np.array([-1.0, 0.6]), np.array([0.0, 1.5, 2.5]))))
+    cases.append(metric_case("all_tied", np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.0, 2.0]), None))
+    cases.append(metric_case("perfect", np.array([3.0, 4.0, 5.0]), np.array([-1.0, 0.0, 1.0, 2.0]), None))
+    cases.append(metric_case("inverted", np.array([-3.0, -2.0]), np.array([1.0, 2.0, 3.0]), None))
+    b = rng.normal(0.3, 1.0, 1500)
+    s = rng.normal(-0.3, 1.0, 3000)
+    cases.append(metric_case("continuous", b, s, asv_scores(rng, 400, 400, 300), with_det=False))
+    return {"cases": cases}
+
+
+def eval_files(rng):
+    """A small CM protocol, score files in both formats and an ASV score file for `greenspoof eval`."""
+    d = os.path.join(OUT, "eval")
+    os.makedirs(d, exist_ok=True)
+    attacks = ["A07", "A08", "A09"]
+    rows = []
+    for i in range(60):
+        rows.append(("LA_%04d" % (i % 7), "LA_E_%07d" % (1000 + i), "-", "bonafide", round(rng.normal(1.5, 1.0), 3)))
+    for i in range(150):
+        a = attacks[i % 3]
+        shift = {"A07": -2.0, "A08": -0.5, "A09": 0.8}[a]
+        rows.append(("LA_%04d" % (i % 7), "LA_E_%07d" % (2000 + i), a, "spoof", round(rng.normal(shift, 1.0), 3)))
+    order = rng.permutation(len(rows))
+    rows = [rows[i] for i in order]
+    with open(os.path.join(d, "protocol.txt"), "w") as f:
+        for spk, utt, att, key, _ in rows:
+            f.write("%s %s - %s %s\n" % (spk, utt, att, key))
+    with open(os.path.join(d, "scores4.txt"), "w") as f:
+        for _, utt, att, key, sc in rows:
+            f.write("%s %s %s %r\n" % (utt, att, key, sc))
+    with open(os.path.join(d, "scores2.txt"), "w") as f:
+        for _, utt, _, _, sc in reversed(rows):
+            f.write("%s %r\n" % (utt, sc))
+    tar, non, spf = asv_scores(rng, 80, 120, 90)
+    with open(os.path.join(d, "asv.txt"), "w") as f:
+        for v in tar:
+            f.write("LA_0001 target %r\n" % float(v))
+        for v in non:
+            f.write("LA_0002 nontarget %r\n" % float(v))
+        for i, v in enumerate(spf):
+            f.write("%s spoof %r\n" % (attacks[i % 3], float(v)))
+    bona = np.array([r[4] for r in rows if r[3] == "bonafide"])
+    spoof = np.array([r[4] for r in rows if r[3] == "spoof"])
+    asv = (tar, non, spf)
+    e, t = eer(bona, spoof)
+    per_attack = {a: 100 * eer(bona, np.array([r[4] for r in rows if r[2] == a]))[0] for a in attacks}
+    expected = {"eer_percent": 100 * e, "eer_threshold": t,
+                "min_tdcf": min_tdcf_2019(bona, spoof, asv), "min_tdcf_2021": min_tdcf_2021(bona, spoof, asv),
+                "per_attack": per_attack}
+    with open(os.path.join(d, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    with open(os.path.join(OUT, "logreg.json"), "w") as f:
+        json.dump(logreg_fixture(rng), f)
+    with open(os.path.join(OUT, "metrics.json"), "w") as f:
+        json.dump(metrics_fixture(rng), f)
+    eval_files(rng)
+    print("fixtures written to", os.path.normpath(OUT), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
