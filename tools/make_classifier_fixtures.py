@@ -11,6 +11,10 @@ Outputs (all under src/test/resources/classify/, small, deterministic for a fixe
                   (reference solver newton-cholesky; see sklearn_fit for why not lbfgs)
   metrics.json    CM score sets (ties, tiny sets) with ASV scores, and EER / EER threshold /
                   DET points / min t-DCF (ASVspoof 2019 legacy and 2021) computed here
+  model-v1-lr.json, model-v1-mlp.json
+                  model files in greenspoof's format 1.0 (the compatibility fixtures): a
+                  standardised sklearn logistic regression and a numpy tanh MLP with seeded random
+                  weights, each with inputs and the scores sklearn / numpy give them
   eval/*          a CM protocol, 4- and 2-column score files and an ASV score file for the CLI
                   test, with the expected figures in eval/expected.json
 
@@ -243,6 +247,48 @@ def eval_files(rng):
         json.dump(expected, f, indent=1)
 
 
+def model_files(rng):
+    """Format-1.0 model files with the scores an independent implementation gives."""
+    x = np.round(rng.normal(0, 2, (40, 5)), 3).astype(np.float32).astype(np.float64)
+    y = (x[:, 0] - x[:, 2] + rng.normal(0, 1, 40) > 0).astype(int)
+    scaler = StandardScaler().fit(x)
+    lr = LogisticRegression(C=0.5, class_weight="balanced", solver="newton-cholesky", tol=1e-10).fit(scaler.transform(x), y)
+    common = {
+        "format_version": "1.0", "greenspoof_version": "0.1.0", "created": "2026-11-26T08:00:00Z",
+        "training_seconds": 0.25, "threshold": 0.125,
+        "score": "logit of P(bona fide); bona fide when score > threshold",
+        "provenance": {"encoder": "facebook/wav2vec2-base", "encoder_sha256": "0" * 64, "layer": 5,
+                       "pooling": "mean", "training_data": {"store": "stores/train",
+                       "class_counts": {"bonafide": int(y.sum()), "spoof": int(40 - y.sum())},
+                       "attack_counts": {"A01": int(40 - y.sum())}}},
+        "standardizer": {"mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist()},
+    }
+    lr_file = dict(common, classifier="logistic_regression", parameter_count=6,
+                   hyperparameters={"C": 0.5, "class_weight": "balanced", "standardize": True,
+                                    "tolerance": 1e-10, "max_iterations": 100000},
+                   weights={"coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0])})
+    h = 3
+    w1 = rng.normal(0, 0.7, (h, 5))
+    b1 = rng.normal(0, 0.3, h)
+    w2 = rng.normal(0, 1.0, h)
+    b2 = float(rng.normal(0, 0.3))
+    mlp_file = dict(common, classifier="mlp", parameter_count=h * 5 + 2 * h + 1,
+                    hyperparameters={"hidden": h, "activation": "tanh", "alpha": 1e-4, "learning_rate": 1e-3,
+                                     "batch_size": 200, "max_epochs": 200, "validation_fraction": 0.1,
+                                     "patience": 10, "tolerance": 1e-4, "seed": 42, "class_weight": "balanced",
+                                     "standardize": True},
+                    weights={"hidden_weight": w1.tolist(), "hidden_bias": b1.tolist(), "output_weight": w2.tolist(),
+                             "output_bias": b2, "epochs": 17})
+    xs = scaler.transform(x)
+    mlp_scores = np.tanh(xs @ w1.T + b1) @ w2 + b2
+    for name, doc in (("model-v1-lr.json", lr_file), ("model-v1-mlp.json", mlp_file)):
+        with open(os.path.join(OUT, name), "w") as f:
+            json.dump(doc, f, indent=1)
+    with open(os.path.join(OUT, "model-v1-inputs.json"), "w") as f:
+        json.dump({"x": x.tolist(), "lr_scores": lr.decision_function(xs).tolist(),
+                   "mlp_scores": mlp_scores.tolist()}, f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(SEED)
@@ -251,6 +297,7 @@ def main():
     with open(os.path.join(OUT, "metrics.json"), "w") as f:
         json.dump(metrics_fixture(rng), f)
     eval_files(rng)
+    model_files(rng)
     print("fixtures written to", os.path.normpath(OUT), file=sys.stderr)
 
 
