@@ -7,15 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.greenspoof.io.AtomicFiles;
 
 /**
  * The model file: a small, human-readable JSON document holding a {@link Classifier}, its decision
@@ -149,14 +148,7 @@ public final class ClassifierFile {
         DefaultPrettyPrinter pretty = new DefaultPrettyPrinter();
         pretty.indentArraysWith(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
         byte[] bytes = JSON.writer(pretty).writeValueAsBytes(root);
-        Path abs = path.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(path, bytes);
     }
 
     /**

@@ -12,8 +12,10 @@ import java.util.Arrays;
  * @param frr        miss rate of the bona fide (positive) class, length n+1, non-decreasing
  * @param far        false-alarm rate of the spoof (negative) class, length n+1, non-increasing
  * @param thresholds threshold of each point
+ * @param bonafideCount number of bona fide trials
+ * @param spoofCount    number of spoof trials
  */
-public record DetCurve(double[] frr, double[] far, double[] thresholds) {
+public record DetCurve(double[] frr, double[] far, double[] thresholds, int bonafideCount, int spoofCount) {
 
     /** Threshold offset of the first point, as in the official package. */
     private static final double FIRST_THRESHOLD_OFFSET = 0.001;
@@ -60,7 +62,7 @@ public record DetCurve(double[] frr, double[] far, double[] thresholds) {
             far[k] = (double) (nNon - (k - tarSum)) / nNon;
             thr[k] = all[idx];
         }
-        return new DetCurve(frr, far, thr);
+        return new DetCurve(frr, far, thr, nTar, nNon);
     }
 
     /** Number of points (scores + 1). */
