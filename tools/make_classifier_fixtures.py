@@ -8,7 +8,8 @@ Run with Debian's interpreter (python3-sklearn 1.2.1, python3-numpy):
 Outputs (all under src/test/resources/classify/, small, deterministic for a fixed seed):
   logreg.json     features, labels and scikit-learn LogisticRegression fits (coef, intercept,
                   P(y=1)) for several C, with and without class_weight='balanced' and standardisation
-                  (reference solver newton-cholesky; see sklearn_fit for why not lbfgs)
+                  (reference solver newton-cholesky; see sklearn_fit for why not lbfgs), and
+                  LinearSVC (squared hinge) coef, intercept and decision_function
   metrics.json    CM score sets (ties, tiny sets) with ASV scores, and EER / EER threshold /
                   DET points / min t-DCF (ASVspoof 2019 legacy and 2021) computed here
   model-v1-lr.json, model-v1-mlp.json
@@ -28,6 +29,7 @@ import sys
 import numpy as np
 import sklearn
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 from sklearn.preprocessing import StandardScaler
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "classify")
@@ -155,6 +157,16 @@ def sklearn_fit(x, y, c, balanced, standardize):
     }
 
 
+def sklearn_svm_fit(x, y, c, balanced, standardize):
+    """LinearSVC (squared hinge, intercept as a penalised constant feature), liblinear's primal
+    trust-region Newton solver (dual=False), which converges to the optimum at tol 1e-10."""
+    xs = StandardScaler().fit(x).transform(x) if standardize else x
+    svm = LinearSVC(C=c, loss="squared_hinge", dual=False, class_weight="balanced" if balanced else None,
+                    tol=1e-10, max_iter=1_000_000).fit(xs, y)
+    return {"C": c, "balanced": balanced, "standardize": standardize, "coef": svm.coef_[0].tolist(),
+            "intercept": float(svm.intercept_[0]), "decision": svm.decision_function(xs).tolist()}
+
+
 def logreg_fixture(rng):
     cases = []
     for name, (x, y) in datasets(rng).items():
@@ -163,7 +175,9 @@ def logreg_fixture(rng):
             for balanced in (False, True):
                 fits.append(sklearn_fit(x, y, c, balanced, False))
         fits.append(sklearn_fit(x, y, 1.0, True, True))
-        cases.append({"name": name, "x": x.tolist(), "y": y.astype(int).tolist(), "fits": fits})
+        svm = [sklearn_svm_fit(x, y, c, balanced, False) for c in (0.01, 1.0) for balanced in (False, True)]
+        svm.append(sklearn_svm_fit(x, y, 1.0, True, True))
+        cases.append({"name": name, "x": x.tolist(), "y": y.astype(int).tolist(), "fits": fits, "svm_fits": svm})
     return {"sklearn_version": sklearn.__version__, "cases": cases}
 
 

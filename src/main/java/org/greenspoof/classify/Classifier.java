@@ -4,12 +4,12 @@ import java.util.Map;
 
 /**
  * A trained bona fide / spoof classifier on fixed-size embeddings. Scores follow the ASVspoof
- * convention: bona fide is the positive class and the score is the logit of P(bona fide), so
- * higher means more bona fide.
+ * convention: bona fide is the positive class and higher means more bona fide; the score is the
+ * logit of P(bona fide) (for {@link LinearSvm}, the signed margin).
  */
-public sealed interface Classifier permits LogisticRegression, Mlp {
+public sealed interface Classifier permits LinearModel, Mlp {
 
-    /** Logit of P(bona fide) for one embedding of length {@link #dimension()}; allocates nothing. */
+    /** Score of one embedding of length {@link #dimension()}; allocates nothing. */
     double score(float[] x);
 
     /** Input dimension. */

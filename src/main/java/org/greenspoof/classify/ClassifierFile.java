@@ -24,7 +24,7 @@ import org.greenspoof.io.AtomicFiles;
  * format_version      "1.0"; a reader accepts every 1.x (unknown fields are ignored) and refuses 2.0+
  * greenspoof_version  version that wrote the file
  * created             UTC timestamp
- * classifier          "logistic_regression" or "mlp"
+ * classifier          "logistic_regression", "linear_svm" or "mlp"
  * parameter_count     trainable parameters
  * training_seconds    wall time of the fit
  * hyperparameters     the learner's options (see LogisticRegression.Options / Mlp.Options)
@@ -33,7 +33,7 @@ import org.greenspoof.io.AtomicFiles;
  * provenance          encoder (checkpoint id or front-end name), encoder_sha256, layer, pooling,
  *                     training_data {store, class_counts, attack_counts}
  * standardizer        {mean, scale} applied before the weights, or null
- * weights             logistic_regression: {coef [d], intercept}
+ * weights             logistic_regression, linear_svm: {coef [d], intercept}
  *                     mlp: {hidden_weight [hidden][d], hidden_bias [hidden], output_weight [hidden], output_bias, epochs}
  * </pre>
  */
@@ -129,9 +129,9 @@ public final class ClassifierFile {
             root.putNull("standardizer");
         }
         ObjectNode w = root.putObject("weights");
-        if (classifier instanceof LogisticRegression lr) {
-            w.set("coef", doubles(lr.coefficients()));
-            w.put("intercept", lr.intercept());
+        if (classifier instanceof LinearModel lm) {
+            w.set("coef", doubles(lm.coefficients()));
+            w.put("intercept", lm.intercept());
         } else if (classifier instanceof Mlp mlp) {
             int d = mlp.dimension();
             int h = mlp.options().hidden();
@@ -188,13 +188,15 @@ public final class ClassifierFile {
         Classifier classifier;
         try {
             switch (kind) {
-                case "logistic_regression" -> {
+                case "logistic_regression", "linear_svm" -> {
                     double[] coef = r.doubles(w, "coef");
                     Standardizer std = standardizer(r, stdNode, coef.length);
-                    LogisticRegression.Options o = new LogisticRegression.Options(r.number(hp, "C"),
+                    LinearModel.Options o = new LinearModel.Options(r.number(hp, "C"),
                             "balanced".equals(r.text(hp, "class_weight")), r.bool(hp, "standardize"),
                             r.number(hp, "tolerance"), (int) r.number(hp, "max_iterations"));
-                    classifier = new LogisticRegression(std, coef, r.number(w, "intercept"), o, seconds);
+                    double b = r.number(w, "intercept");
+                    classifier = kind.equals("linear_svm") ? new LinearSvm(std, coef, b, o, seconds)
+                            : new LogisticRegression(std, coef, b, o, seconds);
                 }
                 case "mlp" -> {
                     JsonNode rows = w.get("hidden_weight");

@@ -48,6 +48,16 @@ public final class GridSearch {
         return out;
     }
 
+    /** Linear SVMs over a grid of C values, other options from {@code base}. */
+    public static List<Candidate> linearSvm(double[] cs, LinearModel.Options base) {
+        List<Candidate> out = new ArrayList<>();
+        for (double c : cs) {
+            LinearModel.Options o = base.withC(c);
+            out.add(new Candidate("svm C=" + c, (x, y) -> LinearSvm.fit(x, y, o)));
+        }
+        return out;
+    }
+
     /** MLPs over a grid of hidden sizes, other options from {@code base}. */
     public static List<Candidate> mlp(int[] hiddenSizes, Mlp.Options base) {
         List<Candidate> out = new ArrayList<>();

@@ -37,7 +37,7 @@ class ClassifierFileTest {
     }
 
     static float[][] inputs(JsonNode doc) {
-        return LogisticRegressionParityTest.matrix(doc.get("x"));
+        return LinearModelParityTest.matrix(doc.get("x"));
     }
 
     @Test
@@ -73,6 +73,7 @@ class ClassifierFileTest {
                 ClassifierFile.TrainingData.of("stores/x", y, null));
         Classifier[] models = {
                 LogisticRegression.fit(x, y, LogisticRegression.Options.DEFAULT),
+                LinearSvm.fit(x, y, LinearModel.Options.DEFAULT.withC(0.1)),
                 Mlp.fit(x, y, new Mlp.Options(4, Mlp.Activation.TANH, 1e-3, 1e-2, 16, 30, 0.2, 5, 1e-4, 7L, true, true)),
         };
         for (Classifier c : models) {
@@ -83,6 +84,7 @@ class ClassifierFileTest {
                 assertEquals(c.score(row), back.classifier().score(row), 0.0, "JSON doubles round-trip exactly");
             }
             assertEquals(c.parameterCount(), back.classifier().parameterCount());
+            assertEquals(c.kind(), back.classifier().kind());
             assertEquals(c.hyperparameters(), back.classifier().hyperparameters());
             assertEquals("lfcc", back.provenance().encoder());
             assertEquals(Map.of("bonafide", countOnes(y), "spoof", y.length - countOnes(y)),

@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * short of it on the ill-conditioned constant-column case, see the fixture script), written by
  * tools/make_classifier_fixtures.py (regenerate: {@code /usr/bin/python3 tools/make_classifier_fixtures.py}).
  */
-class LogisticRegressionParityTest {
+class LinearModelParityTest {
+
+    /** The SVM's decision values are compared absolutely, like the probabilities. */
+    static final double DECISION_TOLERANCE = 1e-5;
 
     /**
      * Coefficient error relative to the largest |parameter| of sklearn's solution (coefficients and
@@ -35,10 +38,18 @@ class LogisticRegressionParityTest {
     static final double PROBA_TOLERANCE = 1e-5;
 
     static List<Arguments> fits() throws IOException {
-        try (InputStream in = LogisticRegressionParityTest.class.getResourceAsStream("/classify/logreg.json")) {
+        return fixture("fits");
+    }
+
+    static List<Arguments> svmFits() throws IOException {
+        return fixture("svm_fits");
+    }
+
+    private static List<Arguments> fixture(String key) throws IOException {
+        try (InputStream in = LinearModelParityTest.class.getResourceAsStream("/classify/logreg.json")) {
             List<Arguments> out = new ArrayList<>();
             for (JsonNode c : new ObjectMapper().readTree(in).get("cases")) {
-                for (JsonNode f : c.get("fits")) {
+                for (JsonNode f : c.get(key)) {
                     out.add(Arguments.of(c, f));
                 }
             }
@@ -80,17 +91,7 @@ class LogisticRegressionParityTest {
                 f.get("balanced").asBoolean(), f.get("standardize").asBoolean(), 1e-12, 100_000);
         LogisticRegression lr = LogisticRegression.fit(x, y, o);
 
-        double[] coef = lr.coefficients();
-        JsonNode ref = f.get("coef");
-        double scale = Math.abs(f.get("intercept").asDouble());
-        for (JsonNode v : ref) {
-            scale = Math.max(scale, Math.abs(v.asDouble()));
-        }
-        double err = Math.abs(lr.intercept() - f.get("intercept").asDouble());
-        for (int j = 0; j < coef.length; j++) {
-            err = Math.max(err, Math.abs(coef[j] - ref.get(j).asDouble()));
-        }
-        double rel = err / scale;
+        double rel = relativeError(lr, f);
         maxCoefError = Math.max(maxCoefError, rel);
         assertTrue(rel <= COEF_RELATIVE_TOLERANCE, what + ": coefficient relative error " + rel);
 
@@ -104,10 +105,50 @@ class LogisticRegressionParityTest {
         assertEquals(x[0].length + 1, lr.parameterCount());
     }
 
+    static double maxSvmCoefError = 0;
+    static double maxSvmDecisionError = 0;
+
+    @ParameterizedTest(name = "{index}")
+    @MethodSource("svmFits")
+    void linearSvmMatchesSklearn(JsonNode c, JsonNode f) {
+        String what = c.get("name").asText() + " C=" + f.get("C").asDouble() + " balanced=" + f.get("balanced").asBoolean()
+                + " standardize=" + f.get("standardize").asBoolean();
+        float[][] x = matrix(c.get("x"));
+        LinearModel.Options o = new LinearModel.Options(f.get("C").asDouble(), f.get("balanced").asBoolean(),
+                f.get("standardize").asBoolean(), 1e-12, 100_000);
+        LinearSvm svm = LinearSvm.fit(x, labels(c.get("y")), o);
+        double rel = relativeError(svm, f);
+        maxSvmCoefError = Math.max(maxSvmCoefError, rel);
+        assertTrue(rel <= COEF_RELATIVE_TOLERANCE, what + ": coefficient relative error " + rel);
+        double err = 0;
+        for (int i = 0; i < x.length; i++) {
+            err = Math.max(err, Math.abs(svm.score(x[i]) - f.get("decision").get(i).asDouble()));
+        }
+        maxSvmDecisionError = Math.max(maxSvmDecisionError, err);
+        assertTrue(err <= DECISION_TOLERANCE, what + ": decision error " + err);
+    }
+
+    /** Max |difference| over coefficients and intercept, over the largest |reference parameter|. */
+    static double relativeError(LinearModel m, JsonNode f) {
+        double[] coef = m.coefficients();
+        JsonNode ref = f.get("coef");
+        double scale = Math.abs(f.get("intercept").asDouble());
+        for (JsonNode v : ref) {
+            scale = Math.max(scale, Math.abs(v.asDouble()));
+        }
+        double err = Math.abs(m.intercept() - f.get("intercept").asDouble());
+        for (int j = 0; j < coef.length; j++) {
+            err = Math.max(err, Math.abs(coef[j] - ref.get(j).asDouble()));
+        }
+        return err / scale;
+    }
+
     @AfterAll
     static void report() {
         System.out.printf("LogisticRegression vs sklearn: max coefficient relative error %.2e, max probability error %.2e%n",
                 maxCoefError, maxProbaError);
+        System.out.printf("LinearSvm vs sklearn LinearSVC: max coefficient relative error %.2e, max decision error %.2e%n",
+                maxSvmCoefError, maxSvmDecisionError);
     }
 
     @Test
