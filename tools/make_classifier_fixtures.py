@@ -12,6 +12,8 @@ Outputs (all under src/test/resources/classify/, small, deterministic for a fixe
                   LinearSVC (squared hinge) coef, intercept and decision_function
   metrics.json    CM score sets (ties, tiny sets) with ASV scores, and EER / EER threshold /
                   DET points / min t-DCF (ASVspoof 2019 legacy and 2021) computed here
+  mlp.json        MLPClassifier (adam, full batch, no shuffling, no early stopping) trained from
+                  given initial weights: the initial and final weights and P(y=1), for tanh and relu
   model-v1-lr.json, model-v1-mlp.json
                   model files in greenspoof's format 1.0 (the compatibility fixtures): a
                   standardised sklearn logistic regression and a numpy tanh MLP with seeded random
@@ -25,11 +27,14 @@ eval-package eval_metrics.py / eval_wrapper.py, ASVspoof 2019 tDCF_python), not 
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 import sklearn
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 from sklearn.svm import LinearSVC
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "classify")
@@ -303,6 +308,38 @@ def model_files(rng):
                    "mlp_scores": mlp_scores.tolist()}, f)
 
 
+def mlp_fixture():
+    """sklearn's Adam trajectory from known initial weights, so the Java MLP can replay it."""
+    rng = np.random.default_rng(SEED + 1)
+    n, d, h = 160, 5, 4
+    x = rng.normal(0, 1, (n, d)).astype(np.float32).astype(np.float64)
+    y = (x[:, 0] * x[:, 1] + 0.5 * x[:, 2] + rng.normal(0, 0.3, n) > 0).astype(int)
+    runs = []
+    for activation in ("tanh", "relu"):
+        w1 = rng.uniform(-0.8, 0.8, (h, d))
+        b1 = rng.uniform(-0.8, 0.8, h)
+        w2 = rng.uniform(-0.8, 0.8, h)
+        b2 = float(rng.uniform(-0.8, 0.8))
+        clf = MLPClassifier(hidden_layer_sizes=(h,), activation=activation, solver="adam", alpha=1e-3,
+                            batch_size=n, learning_rate_init=1e-2, max_iter=1, shuffle=False, tol=0.0,
+                            n_iter_no_change=10 ** 6, early_stopping=False, warm_start=True, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(x, y)  # builds the layers; the weights are replaced next
+            clf.coefs_ = [w1.T.copy(), w2.reshape(h, 1).copy()]
+            clf.intercepts_ = [b1.copy(), np.array([b2])]
+            clf.set_params(max_iter=60)
+            clf.fit(x, y)  # warm start keeps the weights; a fresh Adam state per fit
+        runs.append({
+            "activation": activation, "alpha": 1e-3, "learning_rate": 1e-2, "epochs": 60, "hidden": h,
+            "init": np.r_[w1.ravel(), b1, w2, b2].tolist(),
+            "final": np.r_[clf.coefs_[0].T.ravel(), clf.intercepts_[0], clf.coefs_[1].ravel(), clf.intercepts_[1]].tolist(),
+            "proba": clf.predict_proba(x)[:, 1].tolist(),
+        })
+    with open(os.path.join(OUT, "mlp.json"), "w") as f:
+        json.dump({"x": x.tolist(), "y": y.tolist(), "runs": runs}, f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(SEED)
@@ -312,6 +349,7 @@ def main():
         json.dump(metrics_fixture(rng), f)
     eval_files(rng)
     model_files(rng)
+    mlp_fixture()
     print("fixtures written to", os.path.normpath(OUT), file=sys.stderr)
 
 

@@ -73,8 +73,9 @@ final class Lbfgs {
             double slope = dot(g, d);
             if (slope >= 0) { // lost descent through rounding: restart from steepest descent
                 stored = 0;
+                double scale = 1.0 / Math.max(1.0, norm2(g));
                 for (int i = 0; i < n; i++) {
-                    d[i] = -g[i] / Math.max(1.0, norm2(g));
+                    d[i] = -g[i] * scale;
                 }
                 slope = dot(g, d);
             }

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * batch size as scikit-learn's {@code MLPClassifier} does), Adam on shuffled mini-batches, and
  * early stopping on a stratified validation split (the best epoch's weights are kept). One seeded
  * generator drives the split, the initialisation and the shuffles, and training is single-threaded,
- * so a seed gives the same model on every run.
+ * so a seed gives the same model on every run. From the same initial weights, full-batch training
+ * retraces scikit-learn's {@code MLPClassifier} (adam) to rounding (MlpParityTest).
  */
 public final class Mlp implements Classifier {
 
@@ -120,11 +121,34 @@ public final class Mlp implements Classifier {
      */
     public static Mlp fit(float[][] x, int[] y, Options o) {
         TrainingSet.validate(x, y);
-        long start = System.nanoTime();
         SplittableRandom rng = new SplittableRandom(o.seed());
+        int d = x[0].length;
+        int h = o.hidden();
+        // Glorot-uniform initialisation of weights and biases, as scikit-learn's MLP.
+        double[] theta = new double[count(d, h)];
+        double bound1 = Math.sqrt(6.0 / (d + h));
+        double bound2 = Math.sqrt(6.0 / (h + 1));
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] = (i < h * d + h ? bound1 : bound2) * (2 * rng.nextDouble() - 1);
+        }
+        return train(x, y, o, theta, rng);
+    }
+
+    /**
+     * Trains from the given initial parameters; {@code rng} drives the validation split and the
+     * shuffles. Without a validation split, the final parameters are kept (as scikit-learn does);
+     * with one, those of the epoch with the lowest validation loss.
+     */
+    static Mlp train(float[][] x, int[] y, Options o, double[] init, SplittableRandom rng) {
+        TrainingSet.validate(x, y);
+        long start = System.nanoTime();
         int n = x.length;
         int d = x[0].length;
         int h = o.hidden();
+        int p = count(d, h);
+        if (init.length != p) {
+            throw new IllegalArgumentException("initial parameters: expected " + p + ", got " + init.length);
+        }
         boolean[] held = validationSplit(y, o.validationFraction(), rng);
         int nVal = 0;
         for (boolean b : held) {
@@ -146,16 +170,7 @@ public final class Mlp implements Classifier {
         Standardizer std = o.standardize() ? Standardizer.fit(trainRows) : Standardizer.identity(d);
         double[] sw = TrainingSet.sampleWeights(y, o.balanced());
 
-        int p = count(d, h);
-        double[] theta = new double[p];
-        double bound1 = Math.sqrt(6.0 / (d + h));
-        double bound2 = Math.sqrt(6.0 / (h + 1));
-        for (int i = 0; i < h * d + h; i++) {
-            theta[i] = bound1 * (2 * rng.nextDouble() - 1);
-        }
-        for (int i = h * d + h; i < p; i++) {
-            theta[i] = bound2 * (2 * rng.nextDouble() - 1);
-        }
+        double[] theta = init.clone();
         Trainer tr = new Trainer(x, y, sw, std, o, d, h);
         double[] best = theta.clone();
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -173,13 +188,15 @@ public final class Mlp implements Classifier {
             }
             if (loss < bestLoss) {
                 bestLoss = loss;
-                System.arraycopy(theta, 0, best, 0, p);
+                if (nVal > 0) {
+                    System.arraycopy(theta, 0, best, 0, p);
+                }
             }
             if (stale >= o.patience()) {
                 break;
             }
         }
-        return new Mlp(std, o, best, (System.nanoTime() - start) / 1e9, epoch);
+        return new Mlp(std, o, nVal > 0 ? best : theta, (System.nanoTime() - start) / 1e9, epoch);
     }
 
     /** Marks a {@code fraction} of each class (at least one sample when the class has two) as validation. */
