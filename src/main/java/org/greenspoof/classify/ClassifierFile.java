@@ -193,7 +193,7 @@ public final class ClassifierFile {
                     Standardizer std = standardizer(r, stdNode, coef.length);
                     LinearModel.Options o = new LinearModel.Options(r.number(hp, "C"),
                             "balanced".equals(r.text(hp, "class_weight")), r.bool(hp, "standardize"),
-                            r.number(hp, "tolerance"), (int) r.number(hp, "max_iterations"));
+                            r.number(hp, "tolerance"), (int) r.integer(hp, "max_iterations"));
                     double b = r.number(w, "intercept");
                     classifier = kind.equals("linear_svm") ? new LinearSvm(std, coef, b, o, seconds)
                             : new LogisticRegression(std, coef, b, o, seconds);
@@ -212,9 +212,9 @@ public final class ClassifierFile {
                         throw new IOException(path + ": unknown MLP activation \"" + r.text(hp, "activation") + "\"", e);
                     }
                     Mlp.Options o = new Mlp.Options(h, act, r.number(hp, "alpha"), r.number(hp, "learning_rate"),
-                            (int) r.number(hp, "batch_size"), (int) r.number(hp, "max_epochs"),
-                            r.number(hp, "validation_fraction"), (int) r.number(hp, "patience"),
-                            r.number(hp, "tolerance"), (long) r.number(hp, "seed"),
+                            (int) r.integer(hp, "batch_size"), (int) r.integer(hp, "max_epochs"),
+                            r.number(hp, "validation_fraction"), (int) r.integer(hp, "patience"),
+                            r.number(hp, "tolerance"), r.integer(hp, "seed"),
                             "balanced".equals(r.text(hp, "class_weight")), r.bool(hp, "standardize"));
                     double[] theta = new double[h * d + 2 * h + 1];
                     for (int k = 0; k < h; k++) {
@@ -302,6 +302,15 @@ public final class ClassifierFile {
                 throw new IOException(path + ": field \"" + name + "\" must be a finite number");
             }
             return v.asDouble();
+        }
+
+        /** An integral number, read exactly (a 64-bit seed does not survive a trip through double). */
+        long integer(JsonNode n, String name) throws IOException {
+            JsonNode v = field(n, name);
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new IOException(path + ": field \"" + name + "\" must be an integer");
+            }
+            return v.asLong();
         }
 
         boolean bool(JsonNode n, String name) throws IOException {

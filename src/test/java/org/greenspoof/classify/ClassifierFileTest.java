@@ -74,7 +74,8 @@ class ClassifierFileTest {
         Classifier[] models = {
                 LogisticRegression.fit(x, y, LogisticRegression.Options.DEFAULT),
                 LinearSvm.fit(x, y, LinearModel.Options.DEFAULT.withC(0.1)),
-                Mlp.fit(x, y, new Mlp.Options(4, Mlp.Activation.TANH, 1e-3, 1e-2, 16, 30, 0.2, 5, 1e-4, 7L, true, true)),
+                Mlp.fit(x, y, new Mlp.Options(4, Mlp.Activation.TANH, 1e-3, 1e-2, 16, 30, 0.2, 5, 1e-4, Long.MAX_VALUE - 6,
+                        true, true)),
         };
         for (Classifier c : models) {
             Path file = tmp.resolve(c.kind() + ".json");
