@@ -265,7 +265,9 @@ public final class ClassifierFile {
     private static Map<String, Integer> counts(JsonNode n) {
         Map<String, Integer> m = new LinkedHashMap<>();
         if (n != null && n.isObject()) {
-            n.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
+                m.put(e.getKey(), e.getValue().asInt());
+            }
         }
         return m;
     }
