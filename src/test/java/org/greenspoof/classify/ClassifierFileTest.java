@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -135,8 +134,7 @@ class ClassifierFileTest {
     private static TreeSet<String> fieldPaths(JsonNode n, String prefix) {
         TreeSet<String> out = new TreeSet<>();
         if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 String p = prefix + "/" + e.getKey();
                 // Count maps hold data-dependent keys (class and attack names), not layout.
                 if (!e.getKey().endsWith("_counts") && !p.equals("/hyperparameters")) {

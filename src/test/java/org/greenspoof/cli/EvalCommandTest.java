@@ -67,8 +67,9 @@ class EvalCommandTest {
         }
         JsonNode per = expected.get("per_attack");
         assertEquals(per.size(), got.get("per_attack").size());
-        per.fields().forEachRemaining(e -> assertEquals(e.getValue().asDouble(),
-                got.get("per_attack").get(e.getKey()).asDouble(), 100 * EER_TOLERANCE, e.getKey()));
+        for (var e : per.properties()) {
+            assertEquals(e.getValue().asDouble(), got.get("per_attack").get(e.getKey()).asDouble(), 100 * EER_TOLERANCE, e.getKey());
+        }
     }
 
     @Test
