@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 VersionCommand.class,
                 InfoCommand.class,
+                EvalCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 
