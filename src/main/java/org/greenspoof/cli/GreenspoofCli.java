@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 VersionCommand.class,
+                InspectCommand.class,
+                ConvertCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 
