@@ -55,17 +55,15 @@ public final class SafetensorsFile implements Closeable {
     private final FileChannel channel;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
-    private final long dataStart;
     private final long window;
     private final MappedByteBuffer[] windows;
 
     private SafetensorsFile(Path file, FileChannel channel, Map<String, TensorInfo> tensors,
-            Map<String, String> metadata, long dataStart, long window, MappedByteBuffer[] windows) {
+            Map<String, String> metadata, long window, MappedByteBuffer[] windows) {
         this.file = file;
         this.channel = channel;
         this.tensors = tensors;
         this.metadata = metadata;
-        this.dataStart = dataStart;
         this.window = window;
         this.windows = windows;
     }
@@ -110,7 +108,7 @@ public final class SafetensorsFile implements Closeable {
                 windows[i] = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + from, Math.min(window, dataLen - from));
             }
             return new SafetensorsFile(file, ch, Collections.unmodifiableMap(tensors),
-                    Collections.unmodifiableMap(metadata), dataStart, window, windows);
+                    Collections.unmodifiableMap(metadata), window, windows);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -254,11 +252,6 @@ public final class SafetensorsFile implements Closeable {
     /** The {@code __metadata__} map (empty when the header has none). */
     public Map<String, String> metadata() {
         return metadata;
-    }
-
-    /** Byte offset of the data section in the file. */
-    public long dataStart() {
-        return dataStart;
     }
 
     /**

@@ -136,6 +136,33 @@ class SafetensorsFileTest {
         }
     }
 
+    /**
+     * A real file over 2 GB with the default 1 GiB windows, kept cheap by being sparse: a 3 GiB zero
+     * "filler" tensor that is never read, then tensors that straddle the 3 GiB window boundary.
+     */
+    @Test
+    void sparseFileOverTwoGigabytesReadsTensorsBeyondAndAcrossWindows() throws IOException {
+        long filler = 3 * SafetensorsFile.DEFAULT_WINDOW - 6;
+        float[] x = random(1000, 5);
+        long[] halves = {0x3c00, 0xc000, 0x0001};
+        String header = "{\"filler\":{\"dtype\":\"U8\",\"shape\":[" + filler + "],\"data_offsets\":[0," + filler + "]},"
+                + "\"x\":{\"dtype\":\"F32\",\"shape\":[10,100],\"data_offsets\":[" + filler + "," + (filler + 4000) + "]},"
+                + "\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[" + (filler + 4000) + "," + (filler + 4006) + "]}}";
+        byte[] head = RawSafetensors.build(header, new byte[0]);
+        Path f = tmp.resolve("big.safetensors");
+        try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(head);
+            raf.seek(head.length + filler);
+            raf.write(RawSafetensors.concat(RawSafetensors.f32(x), RawSafetensors.le(2, halves)));
+        }
+        assertTrue(Files.size(f) > 3L << 30);
+        try (SafetensorsFile st = SafetensorsFile.open(f)) {
+            assertEquals(filler, st.info("filler").numel());
+            assertArrayEquals(x, st.readFloats("x"));
+            assertArrayEquals(new float[] {1, -2, 0x1p-24f}, st.readFloats("h"));
+        }
+    }
+
     @Test
     void referenceFixturesOpenAndTheirTensorsRead() throws IOException {
         Path ref = SharedFixtures.reference();
