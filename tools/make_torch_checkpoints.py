@@ -11,6 +11,7 @@ element. Also written:
   mixed.bin      float32/float16/bfloat16/float64/int64 tensors, two views sharing one storage (with
                  offsets), a non-contiguous slice, a transpose, a scalar, an empty tensor, a Parameter;
                  saved through a BytesIO, so its zip's top folder is "archive"
+  mixed_p4.bin   the same with pickle protocol 4 (expected values: mixed.expected.safetensors)
   ctc/           a tiny Wav2Vec2ForCTC-style checkpoint: names of a real torchaudio model rewritten to
                  transformers' (the prefix rewrite of torchaudio's import_huggingface), 'wav2vec2.'
                  prefix, pos-conv weight_g/weight_v, lm_head, masked_spec_embed; plus config.json and
@@ -89,6 +90,8 @@ def mixed():
     torch.save(sd, buf)
     with open(os.path.join(OUT, "mixed.bin"), "wb") as f:
         f.write(buf.getvalue())
+    # the same state dict pickled with protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL), top folder "mixed_p4"
+    torch.save(sd, os.path.join(OUT, "mixed_p4.bin"), pickle_protocol=4)
     write_safetensors(os.path.join(OUT, "mixed.expected.safetensors"), expected(sd),
                       metadata={"source_dtypes": json.dumps({k: str(v.dtype) for k, v in sd.items()})})
 

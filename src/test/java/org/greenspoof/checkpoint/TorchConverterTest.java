@@ -24,6 +24,8 @@ import java.util.zip.ZipOutputStream;
 import org.greenspoof.io.FileFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The converter against files torch 1.13 wrote itself (tools/make_torch_checkpoints.py): every element
@@ -51,17 +53,19 @@ class TorchConverterTest {
         }
     }
 
-    @Test
-    void everyDtypeViewAndSharedStorageConvertsExactly() throws IOException {
+    /** Pickle protocol 2 (torch's default) and 4, the same state dict. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mixed.bin", "mixed_p4.bin"})
+    void everyDtypeViewAndSharedStorageConvertsExactly(String bin) throws IOException {
         Path out = tmp.resolve("mixed.safetensors");
-        TorchConverter.Result r = TorchConverter.convert(resource("mixed.bin"), out);
+        TorchConverter.Result r = TorchConverter.convert(resource(bin), out);
         assertEquals(13, r.tensors());
         try (SafetensorsFile want = SafetensorsFile.open(resource("mixed.expected.safetensors"));
                 SafetensorsFile got = SafetensorsFile.open(out);
-                TorchCheckpoint src = TorchCheckpoint.open(resource("mixed.bin"))) {
+                TorchCheckpoint src = TorchCheckpoint.open(resource(bin))) {
             assertSameTensors(want, got);
             assertEquals("pt", got.metadata().get("format"));
-            assertEquals("mixed.bin", got.metadata().get("converted_from"));
+            assertEquals(bin, got.metadata().get("converted_from"));
             // the source dtypes as torch reported them
             Map<?, ?> torchDtypes = new ObjectMapper().readValue(want.metadata().get("source_dtypes"), Map.class);
             Map<String, Dtype> byTorchName = Map.of("torch.float32", Dtype.F32, "torch.float16", Dtype.F16,
