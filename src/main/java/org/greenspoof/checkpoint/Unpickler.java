@@ -136,7 +136,7 @@ final class Unpickler {
                 }
                 case 's' -> { // SETITEM
                     List<Object> kv = pop(at, 2);
-                    dict(at, top(at)).put(kv.get(0), kv.get(1));
+                    dict(at, top(at)).put(key(at, kv.get(0)), kv.get(1));
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> kv = popToMark(at);
@@ -145,7 +145,7 @@ final class Unpickler {
                     }
                     Map<Object, Object> d = dict(at, top(at));
                     for (int i = 0; i < kv.size(); i += 2) {
-                        d.put(kv.get(i), kv.get(i + 1));
+                        d.put(key(at, kv.get(i)), kv.get(i + 1));
                     }
                 }
                 case 'a' -> { // APPEND
@@ -234,6 +234,14 @@ final class Unpickler {
             return out;
         }
         throw error(at, "a tuple as " + what + ", found " + describe(o));
+    }
+
+    /** Dict keys are scalars: containers are unhashable in Python, and a self-containing one would recurse here. */
+    private Object key(int at, Object k) throws FileFormatException {
+        if (k == null || k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double) {
+            return k;
+        }
+        throw error(at, "a string or number as dict key, found " + describe(k));
     }
 
     @SuppressWarnings("unchecked")
@@ -325,7 +333,7 @@ final class Unpickler {
     }
 
     private void skip(long n) throws FileFormatException {
-        if (n > b.length - pos) {
+        if (n < 0 || n > b.length - pos) {
             throw error(pos, n + " more pickle bytes");
         }
         pos += (int) n;
@@ -357,8 +365,8 @@ final class Unpickler {
     }
 
     private String utf8(int at, long n) throws FileFormatException {
-        if (n > b.length - pos) {
-            throw error(at, "a string within the pickle, found a length of " + n);
+        if (n < 0 || n > b.length - pos) {
+            throw error(at, "a string within the pickle, found a length of " + Long.toUnsignedString(n));
         }
         ByteBuffer s = bytes((int) n);
         try {

@@ -255,6 +255,33 @@ class SafetensorsFileTest {
         mentions(bad("{\"x\":{\"dtype\":\"F32\",\"shape\":[2]}}", new byte[8]), "exactly");
     }
 
+    /** Random corruptions (fixed seed) of a valid file: each opens and reads, or is a FileFormatException. */
+    @Test
+    void corruptedFilesFailCleanly() throws IOException {
+        Path good = tmp.resolve("good.safetensors");
+        SafetensorsWriter.write(good, Map.of("format", "pt"), List.of(new SafetensorsWriter.Entry("a.w", new long[] {3, 4}, random(12, 8)),
+                new SafetensorsWriter.Entry("b", new long[] {5}, random(5, 9))));
+        byte[] ok = Files.readAllBytes(good);
+        Random r = new Random(17);
+        Path f = tmp.resolve("fuzz.safetensors");
+        int refused = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            byte[] b = ok.clone();
+            // mostly the length field and the header, where the structure is
+            int pos = r.nextInt(4) == 0 ? r.nextInt(8) : r.nextInt(b.length);
+            b[pos] = (byte) r.nextInt(256);
+            Files.write(f, r.nextInt(5) == 0 ? Arrays.copyOf(b, r.nextInt(b.length)) : b);
+            try (SafetensorsFile st = SafetensorsFile.open(f)) {
+                for (String n : st.names()) {
+                    assertEquals(st.info(n).numel(), st.readFloats(n).length);
+                }
+            } catch (FileFormatException e) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 40, "refused " + refused);
+    }
+
     @Test
     void unsupportedDtypeIsListedButNotReadAsFloat() throws IOException {
         Path f = RawSafetensors.write(tmp, "u8.safetensors", "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,3]}}   ",

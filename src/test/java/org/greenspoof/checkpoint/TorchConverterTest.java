@@ -246,6 +246,8 @@ class TorchConverterTest {
             {"unknown opcode", "\u0080\u0002\u00ff.", "opcode"},
             {"not a dict", "\u0080\u0002K\u0005.", "state dict"},
             {"string too long", "\u0080\u0002X\u00ff\u00ff\u00ff\u007f.", "length"},
+            {"negative 64-bit length", "\u0080\u0004\u008d\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff.", "18446744073709551615"},
+            {"pop below the mark", "\u0080\u0002K\u0001(s.", "value(s) on the stack"},
         };
         for (String[] c : cases) {
             Path p = checkpoint(c[1].getBytes(StandardCharsets.ISO_8859_1), new byte[0]);
@@ -264,6 +266,36 @@ class TorchConverterTest {
         Path notZip = tmp.resolve("text.bin");
         Files.writeString(notZip, "hello");
         mentions(assertThrows(FileFormatException.class, () -> TorchCheckpoint.open(notZip)), "zip archive");
+    }
+
+    /**
+     * Random corruptions of a real torch pickle (fixed seed) must each end in a result or a
+     * FileFormatException: never another exception, a StackOverflowError or a hang.
+     */
+    @Test
+    void corruptedPicklesFailCleanly() throws IOException {
+        byte[] pkl;
+        try (var z = new java.util.zip.ZipFile(resource("mixed.bin").toFile())) {
+            pkl = z.getInputStream(z.getEntry("archive/data.pkl")).readAllBytes();
+        }
+        java.util.Random r = new java.util.Random(42);
+        Path name = Path.of("fuzz.pkl");
+        int refused = 0;
+        for (int trial = 0; trial < 1000; trial++) {
+            byte[] b = pkl.clone();
+            for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+            }
+            if (r.nextInt(4) == 0) {
+                b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
+            }
+            try {
+                Unpickler.load(name, b);
+            } catch (FileFormatException e) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 300, "most corruptions are detected: " + refused);
     }
 
     /** Rewrites the 32-bit size fields (compressed only when {@code compressed >= 0}) of an entry's local and central headers. */
