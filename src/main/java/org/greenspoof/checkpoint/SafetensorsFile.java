@@ -17,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,16 +136,14 @@ public final class SafetensorsFile implements Closeable {
             throw new FileFormatException(file, 8, "a JSON object as header");
         }
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             String name = e.getKey();
             JsonNode v = e.getValue();
             if (name.equals(METADATA)) {
                 if (!v.isObject()) {
                     throw new FileFormatException(file, 8, "__metadata__ to be an object of strings");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
-                    Map.Entry<String, JsonNode> kv = m.next();
+                for (Map.Entry<String, JsonNode> kv : v.properties()) {
                     if (!kv.getValue().isTextual()) {
                         throw new FileFormatException(file, 8, "__metadata__ value of '" + kv.getKey() + "' to be a string");
                     }

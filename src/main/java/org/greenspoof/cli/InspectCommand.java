@@ -124,7 +124,7 @@ final class InspectCommand implements Callable<Integer> {
         System.out.println("sha256      " + o.get("sha256").asText());
         if (o.has("metadata") && o.get("metadata").size() > 0) {
             StringBuilder m = new StringBuilder();
-            o.get("metadata").fields().forEachRemaining(e -> m.append(m.length() == 0 ? "" : ", ").append(e.getKey()).append('=')
+            o.get("metadata").properties().forEach(e -> m.append(m.length() == 0 ? "" : ", ").append(e.getKey()).append('=')
                     .append(e.getValue().asText()));
             System.out.println("metadata    " + m);
         }
