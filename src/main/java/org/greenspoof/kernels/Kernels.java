@@ -4,11 +4,19 @@ package org.greenspoof.kernels;
  * The numeric primitives every model runs on. Two implementations exist: {@link ScalarKernels}
  * (plain Java, the reference) and {@code VectorKernels} (jdk.incubator.vector). Which one a
  * process uses is decided once by {@link KernelProvider}; tests may ask for either explicitly.
+ * Instances are immutable and safe to share between threads.
  */
 public interface Kernels {
 
-    /** Short name for logs and reports, e.g. "scalar" or "vector(512-bit)". */
+    /** Short name for logs and reports, e.g. "scalar x1" or "vector(512-bit) x2". */
     String name();
+
+    /**
+     * A view of the same kernels whose {@link #linear} splits its work over {@code threads}
+     * threads of the shared {@link ThreadPool} (the caller included; capped at the pool size).
+     * Results do not depend on the thread count. Weights packed by one view work with all.
+     */
+    Kernels withThreads(int threads);
 
     /** Sum of a[aOff+i] * b[bOff+i] for i in [0, n). */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
@@ -24,7 +32,8 @@ public interface Kernels {
 
     /**
      * y[m][n] = x[m][k] . w[n][k] + bias[n] (bias may be null), with x read from xOff (row
-     * stride k) and y written from yOff (row stride n). Overwrites y.
+     * stride k) and y written from yOff (row stride n). Overwrites y; y must not overlap x.
+     * Allocates nothing.
      */
     void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff);
 }

@@ -1,11 +1,46 @@
 package org.greenspoof.kernels;
 
-/** Plain-Java kernels: the fallback on any JVM and the reference the vector path is tested against. */
-public final class ScalarKernels implements Kernels {
+/**
+ * Plain-Java kernels: the fallback on any JVM and the reference the vector path is tested against.
+ *
+ * <p>{@code linear} is written so that C2's auto-vectoriser does the SIMD work: {@link #pack}
+ * stores W[n][k] transposed in panels of up to {@link #NC} output columns (k-major), and the
+ * product is a sequence of contiguous axpy loops y[i][panel] += x[i][p] * panel[p] (simple
+ * counted loops C2 turns into vector FMAs). The output row segment stays in L1 and a
+ * {@link #KC} x NC weight block (128 KB) in L2 while every row passes over it.
+ */
+public final class ScalarKernels extends BlockedKernels {
+
+    static final int NC = 256;
+    static final int KC = 128;
+
+    /** Single-threaded scalar kernels; {@link #withThreads} gives a parallel view. */
+    public ScalarKernels() {
+        this(1);
+    }
+
+    private ScalarKernels(int threads) {
+        super(threads);
+    }
 
     @Override
-    public String name() {
+    public Kernels withThreads(int threads) {
+        return new ScalarKernels(threads);
+    }
+
+    @Override
+    String baseName() {
         return "scalar";
+    }
+
+    @Override
+    int panelWidth() {
+        return NC;
+    }
+
+    @Override
+    int rowBlock() {
+        return 1;
     }
 
     @Override
@@ -31,18 +66,53 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** Layout: panel j (width cw = min(NC, n - j * NC)) at j * NC * k, data[.. + p * cw + c] = w[j * NC + c][p]. */
     @Override
     public PackedMatrix pack(float[] w, int n, int k) {
-        return new PackedMatrix(n, k, w.clone());
+        if ((long) n * k > w.length) {
+            throw new IllegalArgumentException("pack: " + n + " x " + k + " does not fit w[" + w.length + "]");
+        }
+        float[] data = new float[Math.multiplyExact(n, k)];
+        for (int j = 0; j * NC < n; j++) {
+            int cw = Math.min(NC, n - j * NC);
+            int base = j * NC * k;
+            for (int c = 0; c < cw; c++) {
+                int src = (j * NC + c) * k;
+                for (int p = 0; p < k; p++) {
+                    data[base + p * cw + c] = w[src + p];
+                }
+            }
+        }
+        return new PackedMatrix(n, k, data, ScalarKernels.class);
     }
 
     @Override
-    public void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff) {
+    void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+            int r0, int r1, int p0, int p1) {
         int n = w.n, k = w.k;
-        for (int r = 0; r < m; r++) {
-            for (int c = 0; c < n; c++) {
-                float s = dot(x, xOff + r * k, w.data, c * k, k);
-                y[yOff + r * n + c] = bias == null ? s : s + bias[c];
+        float[] wd = w.data;
+        for (int j = p0; j < p1; j++) {
+            int col = j * NC;
+            int cw = Math.min(NC, n - col);
+            int base = col * k;
+            for (int i = r0; i < r1; i++) {
+                int yo = yOff + i * n + col;
+                if (bias == null) {
+                    java.util.Arrays.fill(y, yo, yo + cw, 0f);
+                } else {
+                    System.arraycopy(bias, col, y, yo, cw);
+                }
+            }
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                for (int i = r0; i < r1; i++) {
+                    int xo = xOff + i * k + pc;
+                    int yo = yOff + i * n + col;
+                    int wo = base + pc * cw;
+                    for (int p = 0; p < kc; p++, wo += cw) {
+                        axpy(x[xo + p], wd, wo, y, yo, cw);
+                    }
+                }
             }
         }
     }

@@ -1,9 +1,13 @@
 package org.greenspoof.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,30 +51,96 @@ class KernelsTest {
         }
     }
 
+    /**
+     * Worst-case relative error of float32 summation of k products (recursive summation bound
+     * k * 2^-24 times the sum of magnitudes, plus one rounding for the bias): any blocking order
+     * stays inside it, while a wrong or missing term is off by O(1) times a term.
+     */
+    private static double linearTolerance(int k, double magnitude) {
+        return (k + 2) * 0x1p-24 * magnitude + 1e-6;
+    }
+
+    /** m x k x n; chosen to hit row, column and k tails of every block size, and both thread splits. */
     @ParameterizedTest
-    @ValueSource(strings = {"1x1x1", "3x5x7", "49x48x40", "17x33x65", "200x64x96", "5x512x10"})
+    @ValueSource(strings = {"1x1x1", "3x5x7", "1x768x768", "7x17x33", "17x33x65", "49x48x40", "33x65x17",
+            "65x767x767", "200x64x96", "5x512x10", "300x600x17", "130x257x300", "129x1536x64"})
     void linearMatchesReference(String shape) {
         String[] p = shape.split("x");
         int m = Integer.parseInt(p[0]), k = Integer.parseInt(p[1]), n = Integer.parseInt(p[2]);
         Random r = new Random(shape.hashCode());
         float[] x = random(r, 2 + m * k), w = random(r, n * k), bias = random(r, n);
         double[] ref = new double[m * n];
+        double[] mag = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                double s = bias[j];
+                double s = bias[j], a = Math.abs(bias[j]);
                 for (int t = 0; t < k; t++) {
-                    s += (double) x[2 + i * k + t] * w[j * k + t];
+                    double term = (double) x[2 + i * k + t] * w[j * k + t];
+                    s += term;
+                    a += Math.abs(term);
                 }
                 ref[i * n + j] = s;
+                mag[i * n + j] = a;
             }
         }
-        for (Kernels kern : new Kernels[] {KernelProvider.scalar(), vector()}) {
-            PackedMatrix pw = kern.pack(w, n, k);
-            float[] y = new float[1 + m * n];
-            kern.linear(x, 2, m, pw, bias, y, 1);
-            for (int i = 0; i < m * n; i++) {
-                assertEquals(ref[i], y[1 + i], REL_TOL * Math.sqrt(k) * 10, kern.name() + " linear " + shape + " @" + i);
+        for (Kernels base : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            float[] single = null;
+            for (int threads : new int[] {1, 2}) {
+                Kernels kern = base.withThreads(threads);
+                PackedMatrix pw = kern.pack(w, n, k);
+                for (float[] b : new float[][] {bias, null}) {
+                    float[] y = new float[2 + m * n];
+                    java.util.Arrays.fill(y, Float.NaN);
+                    kern.linear(x, 2, m, pw, b, y, 1);
+                    assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[1 + m * n]), kern.name() + " wrote outside y");
+                    for (int i = 0; i < m * n; i++) {
+                        double want = b == null ? ref[i] - bias[i % n] : ref[i];
+                        assertEquals(want, y[1 + i], linearTolerance(k, mag[i]), kern.name() + " " + shape + " @" + i);
+                    }
+                    if (b != null) {
+                        if (single == null) {
+                            single = y;
+                        } else {
+                            assertArrayEquals(single, y, kern.name() + ": result depends on the thread count");
+                        }
+                    }
+                }
             }
         }
+    }
+
+    @Test
+    void linearRejectsMismatchedBuffersAndForeignPacking() {
+        Kernels v = vector();
+        PackedMatrix pw = v.pack(new float[12], 3, 4);
+        assertThrows(IllegalArgumentException.class, () -> v.linear(new float[7], 0, 2, pw, null, new float[6], 0));
+        assertThrows(IllegalArgumentException.class, () -> v.linear(new float[8], 0, 2, pw, null, new float[5], 0));
+        assertThrows(IllegalArgumentException.class, () -> v.linear(new float[8], 0, 2, pw, new float[2], new float[6], 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> KernelProvider.scalar().linear(new float[8], 0, 2, pw, null, new float[6], 0));
+        assertThrows(IllegalArgumentException.class, () -> v.withThreads(0));
+    }
+
+    @Test
+    void threadPoolRunsEveryPartOnceAndPropagatesFailures() {
+        ThreadPool pool = ThreadPool.shared();
+        int parts = pool.size();
+        java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(parts);
+        for (int round = 0; round < 100; round++) {
+            pool.run(parts, (part, n) -> {
+                assertEquals(parts, n);
+                hits.incrementAndGet(part);
+                pool.run(2, (inner, m) -> hits.addAndGet(part, 0));
+            });
+        }
+        for (int i = 0; i < parts; i++) {
+            assertEquals(100, hits.get(i), "part " + i);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run(parts, (part, n) -> {
+            if (part == n - 1) {
+                throw new IllegalStateException("part " + part);
+            }
+        }));
+        assertEquals("part " + (parts - 1), e.getMessage());
     }
 }
