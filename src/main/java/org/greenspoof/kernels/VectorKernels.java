@@ -28,7 +28,8 @@ final class VectorKernels extends BlockedKernels {
     /** Row block: the packed MC x KC slice of x (128 KB) stays in L2 while all panels pass over it. */
     static final int MC = 128;
 
-    private final ThreadLocal<float[]> xPack = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    /** Per thread: the scratch MR x NR tile, then the packed MC x KC block of x. */
+    private final ThreadLocal<float[]> workspace = ThreadLocal.withInitial(() -> new float[MR * NR + MC * KC]);
 
     VectorKernels() {
         this(1);
@@ -112,28 +113,29 @@ final class VectorKernels extends BlockedKernels {
     void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
             int r0, int r1, int p0, int p1) {
         int n = w.n, k = w.k;
-        float[] ap = xPack.get();
+        float[] ws = workspace.get();
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packRows(x, xOff + ic * k + pc, k, mc, kc, ap);
+                packRows(x, xOff + ic * k + pc, k, mc, kc, ws, MR * NR);
                 for (int j = p0; j < p1; j++) {
                     int cols = Math.min(NR, n - j * NR);
                     int wOff = (j * k + pc) * NR;
                     for (int ir = 0; ir < mc; ir += MR) {
-                        tile(ap, ir * kc, w.data, wOff, kc, y, yOff + (ic + ir) * n + j * NR, n,
-                                Math.min(MR, mc - ir), cols, pc == 0 ? bias : null, j * NR, pc == 0);
+                        tile(ws, MR * NR + ir * kc, w.data, wOff, kc, ws);
+                        flush(ws, y, yOff + (ic + ir) * n + j * NR, n, Math.min(MR, mc - ir), cols, bias, j * NR,
+                                pc == 0);
                     }
                 }
             }
         }
     }
 
-    /** Copies an mc x kc block of x into MR-row micro-panels: ap[(ir * kc) + p * MR + r]. */
-    private static void packRows(float[] x, int off, int stride, int mc, int kc, float[] ap) {
+    /** Copies an mc x kc block of x into MR-row micro-panels: ap[apOff + ir * kc + p * MR + r]. */
+    private static void packRows(float[] x, int off, int stride, int mc, int kc, float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int base = ir * kc;
+            int base = apOff + ir * kc;
             int rows = Math.min(MR, mc - ir);
             for (int r = 0; r < MR; r++) {
                 if (r < rows) {
@@ -150,12 +152,8 @@ final class VectorKernels extends BlockedKernels {
         }
     }
 
-    /**
-     * The micro-kernel: an MR x NR tile of y over one k-block. The first k-block writes
-     * acc (+ bias), later ones add acc to what is there.
-     */
-    private static void tile(float[] ap, int aOff, float[] wd, int wOff, int kc, float[] y, int yOff, int n,
-            int rows, int cols, float[] bias, int biasOff, boolean first) {
+    /** The micro-kernel: an MR x NR tile of x . W^T over one k-block, into the scratch tile acc. */
+    private static void tile(float[] ap, int aOff, float[] wd, int wOff, int kc, float[] acc) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00;
         FloatVector c70 = c00, c71 = c00;
@@ -188,51 +186,46 @@ final class VectorKernels extends BlockedKernels {
             c70 = b0.fma(x7, c70);
             c71 = b1.fma(x7, c71);
         }
-        VectorMask<Float> m0 = SPECIES.indexInRange(0, cols);
-        VectorMask<Float> m1 = SPECIES.indexInRange(L, cols);
-        FloatVector bias0 = FloatVector.zero(SPECIES), bias1 = bias0;
-        if (bias != null) {
-            bias0 = FloatVector.fromArray(SPECIES, bias, biasOff, m0);
-            bias1 = FloatVector.fromArray(SPECIES, bias, biasOff + L, m1);
-        }
-        boolean full = cols == NR;
-        store(c00, c01, y, yOff, first, bias0, bias1, full, m0, m1);
-        if (rows > 1) {
-            store(c10, c11, y, yOff + n, first, bias0, bias1, full, m0, m1);
-        }
-        if (rows > 2) {
-            store(c20, c21, y, yOff + 2 * n, first, bias0, bias1, full, m0, m1);
-        }
-        if (rows > 3) {
-            store(c30, c31, y, yOff + 3 * n, first, bias0, bias1, full, m0, m1);
-        }
-        if (rows > 4) {
-            store(c40, c41, y, yOff + 4 * n, first, bias0, bias1, full, m0, m1);
-        }
-        if (rows > 5) {
-            store(c50, c51, y, yOff + 5 * n, first, bias0, bias1, full, m0, m1);
-        }
-        if (rows > 6) {
-            store(c60, c61, y, yOff + 6 * n, first, bias0, bias1, full, m0, m1);
-        }
-        if (rows > 7) {
-            store(c70, c71, y, yOff + 7 * n, first, bias0, bias1, full, m0, m1);
-        }
+        // Spilled to a scratch tile, so that no vector crosses a call boundary (C2 would box it).
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);
+        c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR);
+        c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR);
+        c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR);
+        c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR);
+        c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR);
+        c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR);
+        c71.intoArray(acc, 7 * NR + L);
     }
 
-    /** One tile row: y = acc + bias on the first k-block, y += acc after; masked on a partial panel. */
-    private static void store(FloatVector acc0, FloatVector acc1, float[] y, int off, boolean first,
-            FloatVector bias0, FloatVector bias1, boolean full, VectorMask<Float> m0, VectorMask<Float> m1) {
-        if (full) {
-            FloatVector base0 = first ? bias0 : FloatVector.fromArray(SPECIES, y, off);
-            FloatVector base1 = first ? bias1 : FloatVector.fromArray(SPECIES, y, off + L);
-            acc0.add(base0).intoArray(y, off);
-            acc1.add(base1).intoArray(y, off + L);
-        } else {
-            FloatVector base0 = first ? bias0 : FloatVector.fromArray(SPECIES, y, off, m0);
-            FloatVector base1 = first ? bias1 : FloatVector.fromArray(SPECIES, y, off + L, m1);
-            acc0.add(base0).intoArray(y, off, m0);
-            acc1.add(base1).intoArray(y, off + L, m1);
+    /**
+     * Adds the first {@code rows} x {@code cols} of the scratch tile to y: onto the bias (or zero)
+     * on the first k-block, onto y's running sum after; masked on the last, partial panel.
+     */
+    private static void flush(float[] acc, float[] y, int yOff, int n, int rows, int cols, float[] bias, int biasOff,
+            boolean first) {
+        for (int r = 0; r < rows; r++) {
+            int off = yOff + r * n;
+            for (int c = 0; c < NR; c += L) {
+                FloatVector v = FloatVector.fromArray(SPECIES, acc, r * NR + c);
+                if (c + L <= cols) {
+                    FloatVector base = first ? (bias == null ? null : FloatVector.fromArray(SPECIES, bias, biasOff + c))
+                            : FloatVector.fromArray(SPECIES, y, off + c);
+                    (base == null ? v : v.add(base)).intoArray(y, off + c);
+                } else if (c < cols) {
+                    VectorMask<Float> mask = SPECIES.indexInRange(c, cols);
+                    FloatVector base = first ? (bias == null ? null : FloatVector.fromArray(SPECIES, bias, biasOff + c, mask))
+                            : FloatVector.fromArray(SPECIES, y, off + c, mask);
+                    (base == null ? v : v.add(base)).intoArray(y, off + c, mask);
+                }
+            }
         }
     }
 
