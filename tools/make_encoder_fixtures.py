@@ -248,7 +248,7 @@ def forward(model, cfg, input_values):
         feats, _ = model.extract_features(x)
         upto = len(feats) if not stable else len(feats) - 1
         checks["vs_torchaudio_extract_features"] = max(float((feats[i][0] - hs[i + 1][0]).abs().max()) for i in range(upto))
-    return {k: v.numpy().astype(np.float32) for k, v in out.items()}, checks
+    return {k: np.ascontiguousarray(v.numpy(), dtype=np.float32) for k, v in out.items()}, checks
 
 
 # ---------------------------------------------------------------------------------------------
