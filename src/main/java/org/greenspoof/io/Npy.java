@@ -26,6 +26,7 @@ public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy aligns the data start to 64 bytes; readers rely on nothing else. */
     private static final int ALIGN = 64;
+    private static final int GROWTH_AXIS_MAX_DIGITS = 21;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -105,7 +106,12 @@ public final class Npy {
                 case "<f8", "<i8" -> 8;
                 default -> throw new FileFormatException(file, headerOff, "dtype '<f4', '<f8' or '<i8', found '" + descr + "'");
             };
-            long count = product(shape);
+            long count;
+            try {
+                count = product(shape);
+            } catch (ArithmeticException e) {
+                count = Long.MAX_VALUE;
+            }
             if (count > Integer.MAX_VALUE - 8) {
                 throw new FileFormatException(file, headerOff, "at most " + (Integer.MAX_VALUE - 8) + " elements, shape has " + count);
             }
@@ -165,6 +171,10 @@ public final class Npy {
             sb.append(shape[i]).append(shape.length == 1 ? "," : i + 1 < shape.length ? ", " : "");
         }
         sb.append("), }");
+        if (shape.length > 0) {
+            // numpy leaves room for the first axis to grow to 21 digits; matching it makes our files byte-identical.
+            sb.append(" ".repeat(GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length()));
+        }
         int total = 10 + sb.length() + 1;
         sb.append(" ".repeat((ALIGN - total % ALIGN) % ALIGN)).append('\n');
         byte[] dict = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
