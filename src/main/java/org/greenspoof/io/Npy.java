@@ -47,18 +47,31 @@ public final class Npy {
         writeAtomically(file, shape, out -> writeFloats(out, data));
     }
 
-    /** Writes a [d0][d1][d2] array (rows may be separate objects) without copying it into one block. */
+    /** Writes a [d0][d1] array row by row (no copy into one block), atomically. */
+    public static void write(Path file, float[][] data) throws IOException {
+        writeRows(file, new float[][][]{data}, false);
+    }
+
+    /** Writes a [d0][d1][d2] array row by row (no copy into one block), atomically. */
     public static void write(Path file, float[][][] data) throws IOException {
+        writeRows(file, data, true);
+    }
+
+    private static void writeRows(Path file, float[][][] data, boolean rank3) throws IOException {
         long d1 = data.length == 0 ? 0 : data[0].length;
         long d2 = d1 == 0 ? 0 : data[0][0].length;
         for (float[][] plane : data) {
+            if (plane.length != d1) {
+                throw new IllegalArgumentException("ragged array cannot be written as .npy");
+            }
             for (float[] row : plane) {
-                if (plane.length != d1 || row.length != d2) {
+                if (row.length != d2) {
                     throw new IllegalArgumentException("ragged array cannot be written as .npy");
                 }
             }
         }
-        writeAtomically(file, new long[]{data.length, d1, d2}, out -> {
+        long[] shape = rank3 ? new long[]{data.length, d1, d2} : new long[]{d1, d2};
+        writeAtomically(file, shape, out -> {
             for (float[][] plane : data) {
                 for (float[] row : plane) {
                     writeFloats(out, row);

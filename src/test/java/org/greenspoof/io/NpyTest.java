@@ -51,7 +51,11 @@ class NpyTest {
         Npy.Array a = Npy.read(f);
         assertArrayEquals(new long[]{2, 3, 2}, a.shape());
         assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, a.data());
+        Npy.write(f, new float[][]{{1, 2, 3}, {4, 5, 6}});
+        assertArrayEquals(new long[]{2, 3}, Npy.read(f).shape());
+        assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6}, Npy.read(f).data());
         assertThrows(IllegalArgumentException.class, () -> Npy.write(f, new long[]{2, 2}, new float[3]));
+        assertThrows(IllegalArgumentException.class, () -> Npy.write(f, new float[][]{{1}, {2, 3}}));
     }
 
     @Test
