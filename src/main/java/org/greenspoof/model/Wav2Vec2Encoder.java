@@ -44,10 +44,6 @@ final class Wav2Vec2Encoder {
         for (int n = 0; n < numLayers; n++) {
             layers[n] = new Wav2Vec2EncoderLayer(ck, cfg, n, kernels);
         }
-        if (ck.has("encoder.layers." + numLayers + ".attention.q_proj.weight")) {
-            throw new IllegalArgumentException("config.json says num_hidden_layers " + numLayers
-                    + " but the checkpoint has encoder.layers." + numLayers);
-        }
     }
 
     /**

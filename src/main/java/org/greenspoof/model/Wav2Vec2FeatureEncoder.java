@@ -53,20 +53,8 @@ final class Wav2Vec2FeatureEncoder {
             float[] w = ck.tensor(p + "conv.weight", cOut, cIn, kernel);
             weight = kernels.pack(tapsMajor(w, cOut, cIn, kernel), cOut, kernel * cIn);
             bias = cfg.convBias() ? ck.tensor(p + "conv.bias", cOut) : null;
-            if (!cfg.convBias() && ck.has(p + "conv.bias")) {
-                throw new IllegalArgumentException("config.json says conv_bias: false but the checkpoint has " + p + "conv.bias");
-            }
-            if (norm != Norm.NONE) {
-                normWeight = ck.tensor(p + "layer_norm.weight", cOut);
-                normBias = ck.tensor(p + "layer_norm.bias", cOut);
-            } else {
-                if (ck.has(p + "layer_norm.weight")) {
-                    throw new IllegalArgumentException("config.json says feat_extract_norm: group but the checkpoint has "
-                            + p + "layer_norm.weight (a 'layer' checkpoint?)");
-                }
-                normWeight = null;
-                normBias = null;
-            }
+            normWeight = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.weight", cOut);
+            normBias = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.bias", cOut);
         }
 
         int outLength(int tIn) {
@@ -162,10 +150,6 @@ final class Wav2Vec2FeatureEncoder {
             layers[i] = new ConvLayer(ck, cfg, i, kernels);
             rf += (layers[i].kernel - 1) * jump;
             jump *= layers[i].stride;
-        }
-        if (ck.has("feature_extractor.conv_layers." + n + ".conv.weight")) {
-            throw new IllegalArgumentException("config.json lists " + n + " conv layers but the checkpoint has "
-                    + "feature_extractor.conv_layers." + n + ".conv.weight");
         }
         receptiveField = rf;
     }

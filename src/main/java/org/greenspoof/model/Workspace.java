@@ -6,8 +6,7 @@ package org.greenspoof.model;
  */
 final class Workspace {
 
-    final int frames;
-    /** Layer input after its first LayerNorm (stable layout) / attention output. [T][H] */
+    /** A LayerNorm'd copy of the layer input (stable layout) and the attention output, [T][H] each. */
     final float[] normed;
     final float[] attnOut;
     /** Fused q|k|v projections, [T][3H]. */
@@ -35,7 +34,6 @@ final class Workspace {
     final int ffRows;
 
     Workspace(int frames, int hidden, int heads, int intermediate, int qTile, int kTile, int ffRows) {
-        this.frames = frames;
         int d = hidden / heads;
         normed = new float[frames * hidden];
         attnOut = new float[frames * hidden];
