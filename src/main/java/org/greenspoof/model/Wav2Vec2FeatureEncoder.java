@@ -168,9 +168,15 @@ final class Wav2Vec2FeatureEncoder {
 
     /** samples (one channel) -> conv features [T][C_last]. */
     float[] forward(float[] samples, Kernels kernels) {
-        float[] col = new float[COL_TILE_FLOATS];
-        float[] x = samples;
+        long need = 0;
         int t = samples.length;
+        for (ConvLayer l : layers) {
+            t = l.outLength(t);
+            need = Math.max(need, (long) t * l.kernel * l.cIn);
+        }
+        float[] col = new float[(int) Math.min(need, COL_TILE_FLOATS)];
+        float[] x = samples;
+        t = samples.length;
         for (ConvLayer l : layers) {
             x = l.forward(x, t, kernels, col);
             t = l.outLength(t);
