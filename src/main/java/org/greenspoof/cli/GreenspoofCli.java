@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 VersionCommand.class,
+                InfoCommand.class,
+                EvalCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 
