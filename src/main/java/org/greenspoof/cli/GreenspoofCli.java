@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 VersionCommand.class,
                 InfoCommand.class,
                 EvalCommand.class,
+                HiddenStatesCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 
