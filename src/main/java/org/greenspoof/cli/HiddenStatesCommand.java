@@ -39,6 +39,10 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SpeechEncoder encoder = SpeechEncoder.load(model);
         int k = maxLayer == null ? encoder.numLayers() : maxLayer;
+        if (k < 0 || k > encoder.numLayers()) {
+            throw new IllegalArgumentException("--max-layer " + k + " out of range: " + model + " has hidden states 0.."
+                    + encoder.numLayers());
+        }
         float[] samples = AudioReader.readMono16k(audio);
         SpeechEncoder.Activations a;
         try {
