@@ -17,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,17 +54,15 @@ public final class SafetensorsFile implements Closeable {
     private final FileChannel channel;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
-    private final long dataStart;
     private final long window;
     private final MappedByteBuffer[] windows;
 
     private SafetensorsFile(Path file, FileChannel channel, Map<String, TensorInfo> tensors,
-            Map<String, String> metadata, long dataStart, long window, MappedByteBuffer[] windows) {
+            Map<String, String> metadata, long window, MappedByteBuffer[] windows) {
         this.file = file;
         this.channel = channel;
         this.tensors = tensors;
         this.metadata = metadata;
-        this.dataStart = dataStart;
         this.window = window;
         this.windows = windows;
     }
@@ -110,7 +107,7 @@ public final class SafetensorsFile implements Closeable {
                 windows[i] = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + from, Math.min(window, dataLen - from));
             }
             return new SafetensorsFile(file, ch, Collections.unmodifiableMap(tensors),
-                    Collections.unmodifiableMap(metadata), dataStart, window, windows);
+                    Collections.unmodifiableMap(metadata), window, windows);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -139,16 +136,14 @@ public final class SafetensorsFile implements Closeable {
             throw new FileFormatException(file, 8, "a JSON object as header");
         }
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             String name = e.getKey();
             JsonNode v = e.getValue();
             if (name.equals(METADATA)) {
                 if (!v.isObject()) {
                     throw new FileFormatException(file, 8, "__metadata__ to be an object of strings");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
-                    Map.Entry<String, JsonNode> kv = m.next();
+                for (Map.Entry<String, JsonNode> kv : v.properties()) {
                     if (!kv.getValue().isTextual()) {
                         throw new FileFormatException(file, 8, "__metadata__ value of '" + kv.getKey() + "' to be a string");
                     }
@@ -254,11 +249,6 @@ public final class SafetensorsFile implements Closeable {
     /** The {@code __metadata__} map (empty when the header has none). */
     public Map<String, String> metadata() {
         return metadata;
-    }
-
-    /** Byte offset of the data section in the file. */
-    public long dataStart() {
-        return dataStart;
     }
 
     /**

@@ -13,7 +13,8 @@ public record TensorInfo(String name, String dtype, long[] shape, long begin, lo
         return numel(shape);
     }
 
-    static long numel(long[] shape) {
+    /** Product of {@code shape} (1 for a scalar); throws ArithmeticException on overflow. */
+    public static long numel(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n = Math.multiplyExact(n, d);

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 VersionCommand.class,
                 InfoCommand.class,
                 EvalCommand.class,
+                InspectCommand.class,
+                ConvertCommand.class,
                 HiddenStatesCommand.class,
         })
 public final class GreenspoofCli implements Runnable {

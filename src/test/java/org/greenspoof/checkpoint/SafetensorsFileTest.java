@@ -136,6 +136,33 @@ class SafetensorsFileTest {
         }
     }
 
+    /**
+     * A real file over 2 GB with the default 1 GiB windows, kept cheap by being sparse: a 3 GiB zero
+     * "filler" tensor that is never read, then tensors that straddle the 3 GiB window boundary.
+     */
+    @Test
+    void sparseFileOverTwoGigabytesReadsTensorsBeyondAndAcrossWindows() throws IOException {
+        long filler = 3 * SafetensorsFile.DEFAULT_WINDOW - 6;
+        float[] x = random(1000, 5);
+        long[] halves = {0x3c00, 0xc000, 0x0001};
+        String header = "{\"filler\":{\"dtype\":\"U8\",\"shape\":[" + filler + "],\"data_offsets\":[0," + filler + "]},"
+                + "\"x\":{\"dtype\":\"F32\",\"shape\":[10,100],\"data_offsets\":[" + filler + "," + (filler + 4000) + "]},"
+                + "\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[" + (filler + 4000) + "," + (filler + 4006) + "]}}";
+        byte[] head = RawSafetensors.build(header, new byte[0]);
+        Path f = tmp.resolve("big.safetensors");
+        try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(head);
+            raf.seek(head.length + filler);
+            raf.write(RawSafetensors.concat(RawSafetensors.f32(x), RawSafetensors.le(2, halves)));
+        }
+        assertTrue(Files.size(f) > 3L << 30);
+        try (SafetensorsFile st = SafetensorsFile.open(f)) {
+            assertEquals(filler, st.info("filler").numel());
+            assertArrayEquals(x, st.readFloats("x"));
+            assertArrayEquals(new float[] {1, -2, 0x1p-24f}, st.readFloats("h"));
+        }
+    }
+
     @Test
     void referenceFixturesOpenAndTheirTensorsRead() throws IOException {
         Path ref = SharedFixtures.reference();
@@ -226,6 +253,33 @@ class SafetensorsFileTest {
         mentions(bad("{\"__metadata__\":{\"a\":1}," + GOOD_HEADER.substring(1), RawSafetensors.f32(1, 2)), "__metadata__");
         mentions(bad("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"extra\":1}}", new byte[8]), "exactly");
         mentions(bad("{\"x\":{\"dtype\":\"F32\",\"shape\":[2]}}", new byte[8]), "exactly");
+    }
+
+    /** Random corruptions (fixed seed) of a valid file: each opens and reads, or is a FileFormatException. */
+    @Test
+    void corruptedFilesFailCleanly() throws IOException {
+        Path good = tmp.resolve("good.safetensors");
+        SafetensorsWriter.write(good, Map.of("format", "pt"), List.of(new SafetensorsWriter.Entry("a.w", new long[] {3, 4}, random(12, 8)),
+                new SafetensorsWriter.Entry("b", new long[] {5}, random(5, 9))));
+        byte[] ok = Files.readAllBytes(good);
+        Random r = new Random(17);
+        Path f = tmp.resolve("fuzz.safetensors");
+        int refused = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            byte[] b = ok.clone();
+            // mostly the length field and the header, where the structure is
+            int pos = r.nextInt(4) == 0 ? r.nextInt(8) : r.nextInt(b.length);
+            b[pos] = (byte) r.nextInt(256);
+            Files.write(f, r.nextInt(5) == 0 ? Arrays.copyOf(b, r.nextInt(b.length)) : b);
+            try (SafetensorsFile st = SafetensorsFile.open(f)) {
+                for (String n : st.names()) {
+                    assertEquals(st.info(n).numel(), st.readFloats(n).length);
+                }
+            } catch (FileFormatException e) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 40, "refused " + refused);
     }
 
     @Test
