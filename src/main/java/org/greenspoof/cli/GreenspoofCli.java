@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 VersionCommand.class,
+                InfoCommand.class,
+                EvalCommand.class,
+                InspectCommand.class,
+                ConvertCommand.class,
+                HiddenStatesCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 
