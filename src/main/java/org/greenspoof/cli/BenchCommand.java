@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
                     + "counted as 2 flops from the config: conv stack, feature projection, positional conv, "
                     + "transformer layers incl. attention), plus load time, JDK, kernels and vector size.",
             "The kernels are the process default (-Dgreenspoof.kernels=auto|vector|scalar)."})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
     private static final int SAMPLE_RATE = 16000;
     /** Before the first measurement: long enough for C2 to compile the kernels and model loops. */
@@ -67,14 +68,14 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--json", description = "Print a JSON list, one object per configuration (seconds, threads, "
-            + "max_layer, median_s, rtf, gflops, gflop, frames, load_s, jdk, kernels, peak_rss_mb) instead of a table.")
+            + "max_layer, median_s, rtf, gflops, gflop, frames, median_cpu_s, load_s, jdk, kernels, peak_rss_mb) instead of a table.")
     boolean json;
 
     @Spec
     CommandSpec spec;
 
     /** One measured configuration. */
-    record Result(double seconds, int threads, int maxLayer, int frames, double medianS, double gflop,
+    record Result(double seconds, int threads, int maxLayer, int frames, double medianS, double medianCpuS, double gflop,
                   double loadS, String kernels, long peakRssMb) {
         double rtf() {
             return medianS / seconds;
@@ -121,8 +122,8 @@ final class BenchCommand implements Callable<Integer> {
             for (double s : seconds) {
                 float[] audio = signal((int) Math.round(s * SAMPLE_RATE));
                 for (int k : layers) {
-                    double median = medianSeconds(encoder, audio, k);
-                    results.add(new Result(s, Math.min(t, cores), k, encoder.frames(audio.length), median,
+                    double[] median = medianSeconds(encoder, audio, k);
+                    results.add(new Result(s, Math.min(t, cores), k, encoder.frames(audio.length), median[0], median[1],
                             gflop(encoder.config(), audio.length, k), loadS, kernels.name(), peakRssMb()));
                 }
             }
@@ -141,18 +142,32 @@ final class BenchCommand implements Callable<Integer> {
         } while (System.nanoTime() < end);
     }
 
-    private double medianSeconds(SpeechEncoder encoder, float[] audio, int maxLayer) {
+    /** Median wall seconds and median process CPU seconds (all threads, GC and JIT included). */
+    private double[] medianSeconds(SpeechEncoder encoder, float[] audio, int maxLayer) {
         for (int i = 0; i < warmup; i++) {
             encoder.hiddenStates(audio, maxLayer);
         }
-        double[] times = new double[runs];
+        double[] wall = new double[runs];
+        double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
+            long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             encoder.hiddenStates(audio, maxLayer);
-            times[i] = (System.nanoTime() - t0) / 1e9;
+            wall[i] = (System.nanoTime() - t0) / 1e9;
+            cpu[i] = (processCpuNanos() - c0) / 1e9;
         }
-        Arrays.sort(times);
-        return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+        return new double[] {median(wall), median(cpu)};
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
@@ -160,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
      * the same input): a 140 Hz harmonic series with a slow vibrato plus a little deterministic
      * noise from a 32-bit LCG.
      */
-    static float[] signal(int n) {
+    public static float[] signal(int n) {
         float[] x = new float[n];
         long state = 1;
         for (int i = 0; i < n; i++) {
@@ -183,7 +198,7 @@ final class BenchCommand implements Callable<Integer> {
      * feed-forward projections plus the two T x T attention products. Norms, activations and
      * softmax (a few percent) are not counted.
      */
-    static double gflop(EncoderConfig c, int samples, int maxLayer) {
+    public static double gflop(EncoderConfig c, int samples, int maxLayer) {
         double f = 0;
         long len = samples;
         int cin = 1;
@@ -228,6 +243,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("max_layer", r.maxLayer());
             o.put("frames", r.frames());
             o.put("median_s", r.medianS());
+            o.put("median_cpu_s", r.medianCpuS());
             o.put("rtf", r.rtf());
             o.put("gflops", r.gflops());
             o.put("gflop", r.gflop());
@@ -244,13 +260,15 @@ final class BenchCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("model ").append(model).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "JDK %s, %d cores, kernels: %s%n", jdk(), cores, KernelProvider.reason()));
-        sb.append(String.format(Locale.ROOT, "%8s %7s %9s %6s %9s %7s %7s %7s %8s%n", "seconds", "threads", "max_layer",
-                "frames", "median_s", "rtf", "gflops", "load_s", "rss_mb"));
+        sb.append(String.format(Locale.ROOT, "%8s %7s %9s %6s %9s %7s %7s %9s %7s %8s%n", "seconds", "threads",
+                "max_layer", "frames", "median_s", "rtf", "gflops", "cpu_s", "load_s", "rss_mb"));
         for (Result r : results) {
-            sb.append(String.format(Locale.ROOT, "%8.2f %7d %9d %6d %9.4f %7.4f %7.1f %7.2f %8d%n", r.seconds(),
-                    r.threads(), r.maxLayer(), r.frames(), r.medianS(), r.rtf(), r.gflops(), r.loadS(), r.peakRssMb()));
+            sb.append(String.format(Locale.ROOT, "%8.2f %7d %9d %6d %9.4f %7.4f %7.1f %9.4f %7.2f %8d%n",
+                    r.seconds(), r.threads(), r.maxLayer(), r.frames(), r.medianS(), r.rtf(), r.gflops(), r.medianCpuS(),
+                    r.loadS(), r.peakRssMb()));
         }
-        sb.append(String.format(Locale.ROOT, "median of %d runs after %d warm-up runs; RTF = median_s / seconds%n",
+        sb.append(String.format(Locale.ROOT, "median of %d runs after %d warm-up runs; RTF = median_s / seconds; "
+                + "cpu_s = process CPU time of a run (well above threads x median_s: GC/JIT; below: the machine is busy)%n",
                 runs, warmup));
         return sb.toString();
     }
