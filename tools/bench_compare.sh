@@ -35,7 +35,7 @@ for k in ${layers//,/ }; do
   fi
 done
 echo "== building greenspoof and the benchmark module" >&2
-(cd "$root" && mvn -B -q -DskipTests package && mvn -B -q -f bench/pom.xml package)
+(cd "$root" && mvn -B -q -DskipTests package && mvn -B -q -f bench/pom.xml package) >&2
 
 echo "== greenspoof" >&2
 JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds "$secs" --threads "$threads" \

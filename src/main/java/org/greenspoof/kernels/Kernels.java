@@ -25,6 +25,22 @@ public interface Kernels {
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
+     * x[i] = GELU(x[i]) = x Phi(x) (the exact erf form: transformers' "gelu") for i in
+     * [off, off+n), in place. Relative error below 1e-6 + x^2 2^-24 (erfc fit to 1.2e-7,
+     * evaluated in float; the second term is the rounding of exp's argument in the far left tail).
+     */
+    void gelu(float[] x, int off, int n);
+
+    /** The largest of x[off, off+n); negative infinity when n is 0. */
+    float max(float[] x, int off, int n);
+
+    /**
+     * x[i] = exp(x[i] - shift) in place for i in [off, off+n); returns the sum of the new values
+     * (the softmax numerator and denominator with shift = the row maximum).
+     */
+    float expSum(float[] x, int off, int n, float shift);
+
+    /**
      * Prepares a weight in PyTorch {@code nn.Linear} layout ({@code w[n][k]}, row-major, as
      * checkpoints store it) for repeated {@link #linear} calls. Called once at load time.
      */

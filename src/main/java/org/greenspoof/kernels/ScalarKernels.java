@@ -12,6 +12,10 @@ package org.greenspoof.kernels;
 public final class ScalarKernels extends BlockedKernels {
 
     static final int NC = 256;
+    static final double INV_SQRT2 = 0.7071067811865476;
+    /** erfcc coefficients, constant term first (Numerical Recipes 2nd ed., sec. 6.2). */
+    static final double[] ERFC_C = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807,
+        -1.13520398, 1.48851587, -0.82215223, 0.17087277};
     static final int KC = 128;
 
     /** Single-threaded scalar kernels; {@link #withThreads} gives a parallel view. */
@@ -64,6 +68,49 @@ public final class ScalarKernels extends BlockedKernels {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (0.5 * v * erfc(-v * INV_SQRT2));
+        }
+    }
+
+    /**
+     * Complementary error function with fractional error below 1.2e-7 everywhere: the Chebyshev
+     * fit of Press et al., Numerical Recipes 2nd ed., sec. 6.2 ({@code erfcc}), here in double
+     * (the vector kernels evaluate the same fit in float). Relative accuracy holds in the far
+     * tail, which matters because GELU multiplies it by x.
+     */
+    static double erfc(double x) {
+        double z = Math.abs(x);
+        double t = 1.0 / (1.0 + 0.5 * z);
+        double poly = -z * z + ERFC_C[0] + t * (ERFC_C[1] + t * (ERFC_C[2] + t * (ERFC_C[3] + t * (ERFC_C[4]
+                + t * (ERFC_C[5] + t * (ERFC_C[6] + t * (ERFC_C[7] + t * (ERFC_C[8] + t * ERFC_C[9]))))))));
+        double r = t * Math.exp(poly);
+        return x >= 0 ? r : 2.0 - r;
+    }
+
+    @Override
+    public float max(float[] x, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) {
+            m = Math.max(m, x[i]);
+        }
+        return m;
+    }
+
+    @Override
+    public float expSum(float[] x, int off, int n, float shift) {
+        double sum = 0;
+        for (int i = off; i < off + n; i++) {
+            float e = (float) Math.exp(x[i] - shift);
+            x[i] = e;
+            sum += e;
+        }
+        return (float) sum;
     }
 
     /**

@@ -20,6 +20,13 @@ final class VectorKernels extends BlockedKernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    private static final float E0 = (float) ScalarKernels.ERFC_C[0], E1 = (float) ScalarKernels.ERFC_C[1];
+    private static final float E2 = (float) ScalarKernels.ERFC_C[2], E3 = (float) ScalarKernels.ERFC_C[3];
+    private static final float E4 = (float) ScalarKernels.ERFC_C[4], E5 = (float) ScalarKernels.ERFC_C[5];
+    private static final float E6 = (float) ScalarKernels.ERFC_C[6], E7 = (float) ScalarKernels.ERFC_C[7];
+    private static final float E8 = (float) ScalarKernels.ERFC_C[8], E9 = (float) ScalarKernels.ERFC_C[9];
+    /** Tails shorter than a vector. */
+    private static final ScalarKernels SCALAR = new ScalarKernels();
     /** Panel width: two vectors, so the 8 x 2 accumulator tile plus operands fit in 32 registers. */
     static final int NR = 2 * L;
     static final int MR = 8;
@@ -86,6 +93,51 @@ final class VectorKernels extends BlockedKernels {
         for (; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        int bound = off + SPECIES.loopBound(n);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector two = FloatVector.broadcast(SPECIES, 2f);
+        int i = off;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            // erfc(a) at a = -x / sqrt 2, the fit of ScalarKernels.erfc in float.
+            FloatVector a = v.mul((float) -ScalarKernels.INV_SQRT2);
+            FloatVector z = a.abs();
+            FloatVector t = one.div(z.mul(0.5f).add(one));
+            FloatVector p = t.mul(E9).add(E8).mul(t).add(E7).mul(t).add(E6).mul(t).add(E5).mul(t).add(E4).mul(t)
+                    .add(E3).mul(t).add(E2).mul(t).add(E1).mul(t).add(E0);
+            FloatVector r = t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP));
+            FloatVector erfc = r.blend(two.sub(r), a.compare(VectorOperators.LT, 0f));
+            v.mul(0.5f).mul(erfc).intoArray(x, i);
+        }
+        SCALAR.gelu(x, i, off + n - i);
+    }
+
+    @Override
+    public float max(float[] x, int off, int n) {
+        int bound = off + SPECIES.loopBound(n);
+        FloatVector m = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int i = off;
+        for (; i < bound; i += L) {
+            m = m.max(FloatVector.fromArray(SPECIES, x, i));
+        }
+        return Math.max(m.reduceLanes(VectorOperators.MAX), SCALAR.max(x, i, off + n - i));
+    }
+
+    @Override
+    public float expSum(float[] x, int off, int n, float shift) {
+        int bound = off + SPECIES.loopBound(n);
+        FloatVector sum = FloatVector.zero(SPECIES);
+        int i = off;
+        for (; i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(SPECIES, x, i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(x, i);
+            sum = sum.add(e);
+        }
+        return sum.reduceLanes(VectorOperators.ADD) + SCALAR.expSum(x, i, off + n - i, shift);
     }
 
     /** Layout: data[(panel * k + p) * NR + c] = w[panel * NR + c][p], zero past column n. */

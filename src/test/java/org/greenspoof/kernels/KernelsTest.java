@@ -52,6 +52,81 @@ class KernelsTest {
     }
 
     /**
+     * erfc fit (1.2e-7) evaluated in float: a few float ulps through the polynomial and exp, plus
+     * the rounding of exp's argument -x^2/2, which grows like x^2 2^-24 in the far tail.
+     */
+    private static final double GELU_REL_TOL = 1e-6;
+
+    private static double geluTolerance(double x, double want) {
+        return (GELU_REL_TOL + x * x * 0x1p-24) * Math.abs(want) + 1e-37;
+    }
+
+    /** Exact GELU through erf's Taylor series (converges to ~1e-16 for |x/sqrt 2| <= 3) or its tails. */
+    private static double geluReference(double x) {
+        double z = x / Math.sqrt(2);
+        if (Math.abs(z) > 3) {
+            // erfc(|z|) by its asymptotic continued fraction (Lentz), accurate to 1e-12 here.
+            double a = Math.abs(z), f = a, c = a, d = 0;
+            for (int k = 1; k < 200; k++) {
+                double num = k / 2.0;
+                d = 1 / (a + num * d);
+                c = a + num / c;
+                f *= c * d;
+            }
+            double erfcAbs = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+            return z > 0 ? x * (1 - erfcAbs / 2) : x * erfcAbs / 2;
+        }
+        double term = z, erf = z;
+        for (int k = 1; k < 80; k++) {
+            term *= -z * z / k;
+            erf += term / (2 * k + 1);
+        }
+        erf *= 2 / Math.sqrt(Math.PI);
+        return 0.5 * x * (1 + erf);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 15, 16, 17, 1000})
+    void geluMaxAndExpSumMatchReference(int n) {
+        Random r = new Random(n);
+        float[] x = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 4);
+        }
+        if (n > 5) {
+            x[3] = -12f; // deep left tail: GELU ~ -2e-32, still relatively accurate
+            x[4] = 9f;
+            x[5] = 0f;
+        }
+        for (Kernels k : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            float[] g = x.clone();
+            k.gelu(g, 2, n);
+            assertEquals(x[0], g[0]);
+            assertEquals(x[1], g[1]);
+            assertEquals(x[n + 2], g[n + 2]);
+            double refMax = Double.NEGATIVE_INFINITY;
+            for (int i = 2; i < n + 2; i++) {
+                double want = geluReference(x[i]);
+                assertEquals(want, g[i], geluTolerance(x[i], want), k.name() + " gelu(" + x[i] + ")");
+                refMax = Math.max(refMax, x[i]);
+            }
+            assertEquals((float) refMax, k.max(x, 2, n), k.name() + " max");
+            float[] e = x.clone();
+            float shift = n == 0 ? 0f : (float) refMax;
+            float sum = k.expSum(e, 2, n, shift);
+            double refSum = 0;
+            for (int i = 2; i < n + 2; i++) {
+                double want = Math.exp(x[i] - shift); // the float difference, as the contract says
+                refSum += want;
+                assertEquals(want, e[i], 2e-7 * want + 1e-38, k.name() + " exp");
+            }
+            assertEquals(refSum, sum, 1e-6 * refSum, k.name() + " expSum");
+            assertEquals(x[1], e[1]);
+            assertEquals(x[n + 2], e[n + 2]);
+        }
+    }
+
+    /**
      * Worst-case relative error of float32 summation of k products (recursive summation bound
      * k * 2^-24 times the sum of magnitudes, plus one rounding for the bias): any blocking order
      * stays inside it, while a wrong or missing term is off by O(1) times a term.
