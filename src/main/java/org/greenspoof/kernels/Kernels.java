@@ -26,7 +26,7 @@ public interface Kernels {
 
     /**
      * x[i] = GELU(x[i]) = x Phi(x) (the exact erf form: transformers' "gelu") for i in
-     * [off, off+n), in place. Relative error below 1e-6 + x^2 2^-24 (erfc fit to 1.2e-7,
+     * [off, off+n), in place. Relative error below 1e-6 + 2 x^2 2^-24 (erfc fit to 1.2e-7,
      * evaluated in float; the second term is the rounding of exp's argument in the far left tail).
      */
     void gelu(float[] x, int off, int n);
