@@ -1,6 +1,7 @@
 package org.greenspoof.model;
 
 import java.io.IOException;
+import java.util.Arrays;
 import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
@@ -10,12 +11,20 @@ import org.greenspoof.kernels.PackedMatrix;
  * Mirrors transformers' {@code Wav2Vec2FeatureEncoder} (also HuBERT's and WavLM's): the stack of
  * strided 1-D convolutions turning 16 kHz samples into 50 Hz frames. Activations are frames-major
  * ([T][C]), so the receptive field of one output frame is one contiguous run of the input and each
- * convolution is a single {@link Kernels#linear} over (tiled) im2col rows.
+ * convolution is a {@link Kernels#linear} over im2col rows.
+ *
+ * <p>The stack runs in chunks of output frames (each chunk recomputes its small receptive-field
+ * overlap), so the wide early layers never exist for the whole utterance: for 10 minutes of audio
+ * layer 0 alone would be 1.9 M frames x 512 channels. The one utterance-wide operation, the
+ * GroupNorm of layer 0 in "group" mode, gets its per-channel statistics from a first pass over
+ * layer 0.
  */
 final class Wav2Vec2FeatureEncoder {
 
-    /** Bound on the im2col tile (floats) so long inputs need no second copy of the layer input. */
-    private static final int COL_TILE_FLOATS = 1 << 20;
+    /** Final frames per chunk (2.56 s): bounds the working set, keeps the overlap recompute ~1 %. */
+    private static final int CHUNK_FRAMES = 128;
+    /** Layer-0 frames per tile of the GroupNorm statistics pass. */
+    private static final int STATS_TILE = 4096;
     /** torch GroupNorm / LayerNorm default; transformers does not pass layer_norm_eps to the conv norms. */
     private static final double CONV_NORM_EPS = 1e-5;
 
@@ -61,79 +70,54 @@ final class Wav2Vec2FeatureEncoder {
             return tIn < kernel ? 0 : (tIn - kernel) / stride + 1;
         }
 
-        /** x: [tIn][cIn]; returns [tOut][cOut]. */
-        float[] forward(float[] x, int tIn, Kernels kernels, float[] col) {
-            int tOut = outLength(tIn);
-            float[] y = new float[tOut * cOut];
+        /** Rows [0, tOut) of y (from element yOff) = conv of x ([*][cIn]) from row xRow, before norm. */
+        void conv(float[] x, int xRow, int tOut, float[] y, int yOff, Kernels kernels, float[] col) {
             int rowLen = kernel * cIn;
             if (kernel == stride) {
                 // Non-overlapping windows: the input rows already are the im2col rows.
-                kernels.linear(x, 0, tOut, weight, bias, y, 0);
-            } else {
-                int tile = Math.max(1, Math.min(tOut, col.length / rowLen));
-                for (int t0 = 0; t0 < tOut; t0 += tile) {
-                    int rows = Math.min(tile, tOut - t0);
-                    for (int r = 0; r < rows; r++) {
-                        System.arraycopy(x, (t0 + r) * stride * cIn, col, r * rowLen, rowLen);
+                kernels.linear(x, xRow * cIn, tOut, weight, bias, y, yOff);
+                return;
+            }
+            int tile = Math.min(tOut, col.length / rowLen);
+            for (int t0 = 0; t0 < tOut; t0 += tile) {
+                int rows = Math.min(tile, tOut - t0);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(x, (xRow + (t0 + r) * stride) * cIn, col, r * rowLen, rowLen);
+                }
+                kernels.linear(col, 0, rows, weight, bias, y, yOff + t0 * cOut);
+            }
+        }
+
+        /** Norm and GELU in place on t rows of y from yOff; GROUP uses the utterance statistics. */
+        void normActivate(float[] y, int yOff, int t, double[] mean, double[] invStd) {
+            for (int r = 0; r < t; r++) {
+                int o = yOff + r * cOut;
+                switch (norm) {
+                    case GROUP -> {
+                        for (int c = 0; c < cOut; c++) {
+                            y[o + c] = (float) ((y[o + c] - mean[c]) * invStd[c] * normWeight[c] + normBias[c]);
+                        }
                     }
-                    kernels.linear(col, 0, rows, weight, bias, y, t0 * cOut);
+                    case LAYER -> {
+                        double s = 0;
+                        for (int c = 0; c < cOut; c++) {
+                            s += y[o + c];
+                        }
+                        double m = s / cOut;
+                        double sq = 0;
+                        for (int c = 0; c < cOut; c++) {
+                            double d = y[o + c] - m;
+                            sq += d * d;
+                        }
+                        double inv = 1.0 / Math.sqrt(sq / cOut + CONV_NORM_EPS);
+                        for (int c = 0; c < cOut; c++) {
+                            y[o + c] = (float) ((y[o + c] - m) * inv * normWeight[c] + normBias[c]);
+                        }
+                    }
+                    case NONE -> { }
                 }
             }
-            switch (norm) {
-                case GROUP -> groupNorm(y, tOut);
-                case LAYER -> layerNorm(y, tOut);
-                case NONE -> { }
-            }
-            Activation.gelu(y, 0, y.length);
-            return y;
-        }
-
-        private void groupNorm(float[] y, int t) {
-            double[] sum = new double[cOut];
-            double[] sq = new double[cOut];
-            for (int r = 0; r < t; r++) {
-                for (int c = 0; c < cOut; c++) {
-                    sum[c] += y[r * cOut + c];
-                }
-            }
-            for (int c = 0; c < cOut; c++) {
-                sum[c] /= t;
-            }
-            for (int r = 0; r < t; r++) {
-                for (int c = 0; c < cOut; c++) {
-                    double d = y[r * cOut + c] - sum[c];
-                    sq[c] += d * d;
-                }
-            }
-            for (int c = 0; c < cOut; c++) {
-                sq[c] = 1.0 / Math.sqrt(sq[c] / t + CONV_NORM_EPS);
-            }
-            for (int r = 0; r < t; r++) {
-                for (int c = 0; c < cOut; c++) {
-                    int i = r * cOut + c;
-                    y[i] = (float) ((y[i] - sum[c]) * sq[c] * normWeight[c] + normBias[c]);
-                }
-            }
-        }
-
-        private void layerNorm(float[] y, int t) {
-            for (int r = 0; r < t; r++) {
-                int o = r * cOut;
-                double s = 0;
-                for (int c = 0; c < cOut; c++) {
-                    s += y[o + c];
-                }
-                double mean = s / cOut;
-                double sq = 0;
-                for (int c = 0; c < cOut; c++) {
-                    double d = y[o + c] - mean;
-                    sq += d * d;
-                }
-                double inv = 1.0 / Math.sqrt(sq / cOut + CONV_NORM_EPS);
-                for (int c = 0; c < cOut; c++) {
-                    y[o + c] = (float) ((y[o + c] - mean) * inv * normWeight[c] + normBias[c]);
-                }
-            }
+            Activation.gelu(y, yOff, t * cOut);
         }
     }
 
@@ -166,22 +150,99 @@ final class Wav2Vec2FeatureEncoder {
         return layers[layers.length - 1].cOut;
     }
 
-    /** samples (one channel) -> conv features [T][C_last]. */
+    /** samples (one channel, at least one receptive field) -> conv features [T][C_last]. */
     float[] forward(float[] samples, Kernels kernels) {
-        long need = 0;
-        int t = samples.length;
-        for (ConvLayer l : layers) {
-            t = l.outLength(t);
-            need = Math.max(need, (long) t * l.kernel * l.cIn);
+        return forward(samples, kernels, CHUNK_FRAMES, STATS_TILE);
+    }
+
+    /** As {@link #forward(float[], Kernels)} with explicit chunk sizes (tests use small ones). */
+    float[] forward(float[] samples, Kernels kernels, int chunkFrames, int statsTile) {
+        int n = layers.length;
+        int total = outLength(samples.length);
+        int chunk = Math.min(chunkFrames, total);
+        // Rows layer i produces for one chunk of final frames (a ragged last chunk needs fewer).
+        int[] rows = new int[n];
+        rows[n - 1] = chunk;
+        for (int i = n - 1; i > 0; i--) {
+            rows[i - 1] = (rows[i] - 1) * layers[i].stride + layers[i].kernel;
         }
-        float[] col = new float[(int) Math.min(need, COL_TILE_FLOATS)];
-        float[] x = samples;
-        t = samples.length;
-        for (ConvLayer l : layers) {
-            x = l.forward(x, t, kernels, col);
-            t = l.outLength(t);
+        float[][] buf = new float[n - 1][];
+        int colLen = 0;
+        for (int i = 0; i < n; i++) {
+            if (i < n - 1) {
+                buf[i] = new float[rows[i] * layers[i].cOut];
+            }
+            colLen = Math.max(colLen, rows[i] * layers[i].kernel * layers[i].cIn);
         }
-        return x;
+        int statsRows = Math.min(statsTile, layers[0].outLength(samples.length));
+        float[] col = new float[Math.max(colLen, statsRows * layers[0].kernel)];
+        double[][] stats = layers[0].norm == Norm.GROUP ? groupStats(samples, kernels, col, statsRows) : new double[2][];
+        float[] out = new float[total * channels()];
+        int[] start = new int[n];
+        int[] len = new int[n];
+        for (int f0 = 0; f0 < total; f0 += chunk) {
+            // Output rows [start, start + len) of each layer for final frames [f0, f0 + chunk), back to front.
+            start[n - 1] = f0;
+            len[n - 1] = Math.min(chunk, total - f0);
+            for (int i = n - 1; i > 0; i--) {
+                start[i - 1] = start[i] * layers[i].stride;
+                len[i - 1] = (len[i] - 1) * layers[i].stride + layers[i].kernel;
+            }
+            float[] x = samples;
+            int xRow = start[0] * layers[0].stride;
+            for (int i = 0; i < n; i++) {
+                // The last layer writes straight into the result, the others into their chunk buffer.
+                float[] y = i == n - 1 ? out : buf[i];
+                int yOff = i == n - 1 ? f0 * channels() : 0;
+                layers[i].conv(x, xRow, len[i], y, yOff, kernels, col);
+                layers[i].normActivate(y, yOff, len[i], stats[0], stats[1]);
+                x = y;
+                xRow = 0;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per-channel mean and 1/sqrt(var + eps) of layer 0's conv output over the whole utterance
+     * (torch GroupNorm with C groups: population variance), merged tile by tile (Chan et al.).
+     */
+    private double[][] groupStats(float[] samples, Kernels kernels, float[] col, int tile) {
+        ConvLayer l = layers[0];
+        int t = l.outLength(samples.length);
+        float[] y = new float[tile * l.cOut];
+        double[] mean = new double[l.cOut];
+        double[] m2 = new double[l.cOut];
+        double[] tileMean = new double[l.cOut];
+        long seen = 0;
+        for (int t0 = 0; t0 < t; t0 += tile) {
+            int rows = Math.min(tile, t - t0);
+            l.conv(samples, t0 * l.stride, rows, y, 0, kernels, col);
+            Arrays.fill(tileMean, 0);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < l.cOut; c++) {
+                    tileMean[c] += y[r * l.cOut + c];
+                }
+            }
+            for (int c = 0; c < l.cOut; c++) {
+                tileMean[c] /= rows;
+                double tileM2 = 0;
+                for (int r = 0; r < rows; r++) {
+                    double d = y[r * l.cOut + c] - tileMean[c];
+                    tileM2 += d * d;
+                }
+                double delta = tileMean[c] - mean[c];
+                long merged = seen + rows;
+                mean[c] += delta * rows / merged;
+                m2[c] += tileM2 + delta * delta * seen * rows / merged;
+            }
+            seen += rows;
+        }
+        double[] invStd = new double[l.cOut];
+        for (int c = 0; c < l.cOut; c++) {
+            invStd[c] = 1.0 / Math.sqrt(m2[c] / t + CONV_NORM_EPS);
+        }
+        return new double[][]{mean, invStd};
     }
 
     /** (C_out, C_in, K) -> [C_out][K][C_in], the order of a frames-major im2col row. */

@@ -58,6 +58,23 @@ class SpeechEncoderBehaviourTest {
         }
     }
 
+    /** The conv stack streams in chunks; the GroupNorm statistics come from a tiled first pass. */
+    @ParameterizedTest
+    @ValueSource(strings = {"w2v2-base", "w2v2-large", "w2v2-base-ctc"})
+    void chunkedConvStackEqualsTheReference(String variant) throws IOException {
+        try (var ck = org.greenspoof.checkpoint.Checkpoint.open(fixture(variant))) {
+            Wav2Vec2FeatureEncoder fe = new Wav2Vec2FeatureEncoder(ck, ck.config(), KernelProvider.scalar());
+            SpeechEncoder enc = SpeechEncoder.load(fixture(variant), KernelProvider.scalar());
+            float[] input = enc.inputValues(wave(variant, 37920));
+            float[] ref = Npy.read(fixture(variant).resolve("single_37920/conv_features.npy")).data();
+            // 118 frames in chunks of 5 (ragged last chunk); 7583 layer-0 frames in stats tiles of 1000.
+            for (int[] sizes : new int[][]{{5, 1000}, {1, 7}, {118, 1 << 20}}) {
+                double e = EncoderParityTest.scaled(fe.forward(input, KernelProvider.scalar(), sizes[0], sizes[1]), ref);
+                assertTrue(e <= EncoderParityTest.TOLERANCE, Arrays.toString(sizes) + ": " + e);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"w2v2-base", "w2v2-large", "wavlm-large"})
     void earlyExitGivesThePrefixOfTheFullRun(String variant) throws IOException {
