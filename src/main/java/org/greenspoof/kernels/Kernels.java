@@ -36,7 +36,8 @@ public interface Kernels {
 
     /**
      * x[i] = exp(x[i] - shift) in place for i in [off, off+n); returns the sum of the new values
-     * (the softmax numerator and denominator with shift = the row maximum).
+     * (the softmax numerator and denominator with shift = the row maximum). Arguments below -87
+     * may give exp(-87) = 1.6e-38 instead of a subnormal.
      */
     float expSum(float[] x, int off, int n, float shift);
 
