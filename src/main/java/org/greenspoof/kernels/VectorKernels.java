@@ -171,6 +171,14 @@ final class VectorKernels extends BlockedKernels {
     void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
             int r0, int r1, int p0, int p1) {
         int n = w.n, k = w.k;
+        if (k == 0) {
+            for (int i = r0; i < r1; i++) {
+                for (int c = p0 * NR; c < Math.min(n, p1 * NR); c++) {
+                    y[yOff + i * n + c] = bias == null ? 0f : bias[c];
+                }
+            }
+            return;
+        }
         float[] ws = workspace.get();
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);

@@ -138,7 +138,7 @@ class KernelsTest {
 
     /** m x k x n; chosen to hit row, column and k tails of every block size, and both thread splits. */
     @ParameterizedTest
-    @ValueSource(strings = {"1x1x1", "3x5x7", "1x768x768", "7x17x33", "17x33x65", "49x48x40", "33x65x17",
+    @ValueSource(strings = {"1x1x1", "4x0x5", "0x3x4", "3x5x7", "1x768x768", "7x17x33", "17x33x65", "49x48x40", "33x65x17",
             "65x767x767", "200x64x96", "5x512x10", "300x600x17", "130x257x300", "129x1536x64"})
     void linearMatchesReference(String shape) {
         String[] p = shape.split("x");
