@@ -11,9 +11,12 @@ abstract class BlockedKernels implements Kernels {
 
     /** Below this many flops a product runs on the calling thread: waking a worker costs more. */
     private static final long MIN_PARALLEL_FLOPS = 1L << 21;
+    /** Elementwise GELU is split over the threads from this many elements on (~50 us of work). */
+    private static final int MIN_PARALLEL_GELU = 1 << 15;
 
     private final int threads;
     private final ThreadLocal<LinearTask> tasks = ThreadLocal.withInitial(LinearTask::new);
+    private final ThreadLocal<GeluTask> geluTasks = ThreadLocal.withInitial(GeluTask::new);
 
     BlockedKernels(int threads) {
         if (threads < 1) {
@@ -35,6 +38,9 @@ abstract class BlockedKernels implements Kernels {
 
     /** Short name without the thread count. */
     abstract String baseName();
+
+    /** GELU in place on x[off, off+n) on the calling thread. */
+    abstract void geluRange(float[] x, int off, int n);
 
     /** Computes rows [r0, r1) of y for the output column panels [p0, p1). */
     abstract void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
@@ -63,6 +69,25 @@ abstract class BlockedKernels implements Kernels {
         }
     }
 
+    @Override
+    public final void gelu(float[] x, int off, int n) {
+        java.util.Objects.checkFromIndexSize(off, n, x.length);
+        int parts = Math.min(threads, ThreadPool.shared().size());
+        if (parts <= 1 || n < MIN_PARALLEL_GELU) {
+            geluRange(x, off, n);
+            return;
+        }
+        GeluTask t = geluTasks.get();
+        t.x = x;
+        t.off = off;
+        t.n = n;
+        try {
+            ThreadPool.shared().run(parts, t);
+        } finally {
+            t.x = null;
+        }
+    }
+
     final int panels(int n) {
         return (n + panelWidth() - 1) / panelWidth();
     }
@@ -77,6 +102,20 @@ abstract class BlockedKernels implements Kernels {
             throw new IllegalArgumentException("linear: m=" + m + " n=" + w.n + " k=" + w.k + " does not fit x["
                     + x.length + "]@" + xOff + ", y[" + y.length + "]@" + yOff
                     + (bias == null ? "" : ", bias[" + bias.length + "]"));
+        }
+    }
+
+    /** One caller's reusable GELU job: contiguous, 64-byte aligned shares of the range. */
+    private final class GeluTask implements ThreadPool.Task {
+        private float[] x;
+        private int off;
+        private int n;
+
+        @Override
+        public void run(int part, int parts) {
+            int from = (int) ((long) n * part / parts) & ~15;
+            int to = part + 1 == parts ? n : (int) ((long) n * (part + 1) / parts) & ~15;
+            geluRange(x, off + from, to - from);
         }
     }
 

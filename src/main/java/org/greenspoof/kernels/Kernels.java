@@ -27,7 +27,9 @@ public interface Kernels {
     /**
      * x[i] = GELU(x[i]) = x Phi(x) (the exact erf form: transformers' "gelu") for i in
      * [off, off+n), in place. Relative error below 1e-6 + 2 x^2 2^-24 (erfc fit to 1.2e-7,
-     * evaluated in float; the second term is the rounding of exp's argument in the far left tail).
+     * evaluated in float; the second term is the rounding of exp's argument in the far left tail);
+     * results below 3e-36 in magnitude (x < -12.7) may be flushed to zero. Large ranges are split
+     * over the threads like {@link #linear}.
      */
     void gelu(float[] x, int off, int n);
 

@@ -71,7 +71,7 @@ public final class ScalarKernels extends BlockedKernels {
     }
 
     @Override
-    public void gelu(float[] x, int off, int n) {
+    void geluRange(float[] x, int off, int n) {
         for (int i = off; i < off + n; i++) {
             double v = x[i];
             x[i] = (float) (0.5 * v * erfc(-v * INV_SQRT2));

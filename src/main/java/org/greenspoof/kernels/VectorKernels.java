@@ -99,7 +99,7 @@ final class VectorKernels extends BlockedKernels {
     }
 
     @Override
-    public void gelu(float[] x, int off, int n) {
+    void geluRange(float[] x, int off, int n) {
         int bound = off + SPECIES.loopBound(n);
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector two = FloatVector.broadcast(SPECIES, 2f);
@@ -119,7 +119,7 @@ final class VectorKernels extends BlockedKernels {
                     .blend(two.sub(r), a.compare(VectorOperators.LT, 0f));
             v.mul(0.5f).mul(erfc).intoArray(x, i);
         }
-        SCALAR.gelu(x, i, off + n - i);
+        SCALAR.geluRange(x, i, off + n - i);
     }
 
     @Override
