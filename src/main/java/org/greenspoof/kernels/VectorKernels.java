@@ -25,6 +25,7 @@ final class VectorKernels extends BlockedKernels {
     private static final float E4 = (float) ScalarKernels.ERFC_C[4], E5 = (float) ScalarKernels.ERFC_C[5];
     private static final float E6 = (float) ScalarKernels.ERFC_C[6], E7 = (float) ScalarKernels.ERFC_C[7];
     private static final float E8 = (float) ScalarKernels.ERFC_C[8], E9 = (float) ScalarKernels.ERFC_C[9];
+    /** Past this argument erfc(a) < 4.2e-37: GELU flushes to zero instead of evaluating subnormals. */
     private static final float ERFC_CLAMP = 9f;
     /** exp(-87) = 1.6e-38 is still normal: smaller arguments would make exp return subnormals (slow). */
     private static final float EXP_MIN_ARG = -87f;
