@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.greenspoof.cli.BenchCommand;
 import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.model.SpeechEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One encoder forward pass up to hidden state {@code maxLayer} (-1: all layers) over
- * {@code seconds} of audio on {@code threads} threads. GFLOP/s = greenspoof bench's analytic
- * count (the aux counter "flops" per run, printed as a rate) over the time per run. Run from the repository
+ * {@code seconds} of audio on {@code threads} threads. For GFLOP/s divide the analytic count
+ * ({@code BenchCommand.gflop}, which {@code greenspoof bench} prints as "gflop") by the time per run. Run from the repository
  * root; for the real-size figure point {@code model} at the full-size check model:
  * {@code bench/run EncoderBench -p model=/tmp/w2v2-full/w2v2-base-full} (made by
  * {@code tools/make_encoder_fixtures.py --full-size /tmp/w2v2-full}).
@@ -51,7 +50,6 @@ public class EncoderBench {
     int maxLayer;
 
     private int layers;
-    private double gflop;
 
     private SpeechEncoder encoder;
     private float[] audio;
@@ -69,12 +67,10 @@ public class EncoderBench {
         for (int i = 0; i < audio.length; i++) {
             audio[i] = (float) (0.1 * r.nextGaussian() + 0.2 * Math.sin(i * 0.05));
         }
-        gflop = BenchCommand.gflop(encoder.config(), audio.length, layers);
     }
 
     @Benchmark
-    public float[][][] hiddenStates(FlopCounter counter) {
-        counter.flops += (long) (gflop * 1e9);
+    public float[][][] hiddenStates() {
         return encoder.hiddenStates(audio, layers);
     }
 }
