@@ -1,0 +1,237 @@
+package org.greenspoof.audio.flac;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.greenspoof.audio.PcmAudio;
+import org.greenspoof.io.FileFormatException;
+
+/**
+ * A complete FLAC decoder (format as in RFC 9639): STREAMINFO, any other metadata skipped,
+ * CONSTANT / VERBATIM / FIXED / LPC subframes, Rice residuals with escapes, wasted bits, all
+ * stereo decorrelation modes, fixed and variable block sizes, 4 to 32-bit samples.
+ *
+ * <p>Every check the format offers is made: header CRC-8, frame CRC-16, frame or sample numbers
+ * in sequence, the STREAMINFO sample count and, when present, its MD5 of the decoded audio. Any
+ * failure is a {@link FileFormatException} naming the file, the byte offset and what was expected.
+ */
+public final class FlacDecoder {
+
+    /** Largest file read into memory; an hour of 16 kHz speech is about 60 MB of FLAC. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+    /**
+     * Most decoded samples (all channels together) held in memory: 2^28 ints are 1 GiB, 4.6 hours
+     * of 16 kHz mono. Guards against tiny crafted files of CONSTANT frames that expand beyond the heap.
+     */
+    public static final long MAX_SAMPLES = 1L << 28;
+    private static final int STREAMINFO_LENGTH = 34;
+    private static final int INVALID_BLOCK_TYPE = 127;
+    /** Smallest possible frame: sync+codes (4), coded number (1), CRC-8 (1), one 1-byte subframe, CRC-16 (2). */
+    private static final int MIN_FRAME_BYTES = 9;
+    /** Starting capacity when STREAMINFO does not state the sample count; arrays then double as needed. */
+    private static final int UNKNOWN_LENGTH_CAPACITY = 1 << 16;
+    private static final int ID3V1_LENGTH = 128;
+
+    private final byte[] data;
+    private final Path file;
+    private int sampleRate;
+    private int channels;
+    private int bitsPerSample;
+    private int maxBlockSize;
+    private long totalSamples;
+    private final byte[] md5 = new byte[16];
+    private int md5At;
+
+    private FlacDecoder(byte[] data, Path file) {
+        this.data = data;
+        this.file = file;
+    }
+
+    /** Reads and decodes a whole FLAC file. */
+    public static PcmAudio decode(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new FileFormatException(file, 0, "a FLAC file of at most " + MAX_FILE_BYTES + " bytes, found " + size);
+        }
+        return decode(Files.readAllBytes(file), file);
+    }
+
+    /**
+     * Decodes a FLAC stream held in memory.
+     *
+     * @param data the whole file
+     * @param file the file's name for error messages
+     */
+    public static PcmAudio decode(byte[] data, Path file) throws FileFormatException {
+        FlacDecoder d = new FlacDecoder(data, file);
+        return d.decodeFrames(d.readMetadata());
+    }
+
+    /** Parses the magic and the metadata blocks; returns the offset of the first frame. */
+    private int readMetadata() throws FileFormatException {
+        int p = skipId3v2();
+        require(p, 4, "the FLAC magic \"fLaC\"");
+        if (data[p] != 'f' || data[p + 1] != 'L' || data[p + 2] != 'a' || data[p + 3] != 'C') {
+            throw new FileFormatException(file, p, "the FLAC magic \"fLaC\", found "
+                    + HexFormat.ofDelimiter(" ").formatHex(data, p, p + 4));
+        }
+        p += 4;
+        boolean first = true;
+        boolean last = false;
+        while (!last) {
+            require(p, 4, "a metadata block header");
+            last = (data[p] & 0x80) != 0;
+            int type = data[p] & 0x7F;
+            int length = u24(p + 1);
+            if (first != (type == 0)) {
+                throw new FileFormatException(file, p, first
+                        ? "STREAMINFO (type 0) as the first metadata block, found type " + type
+                        : "no second STREAMINFO block");
+            }
+            if (type == INVALID_BLOCK_TYPE) {
+                throw new FileFormatException(file, p, "a metadata block type other than the invalid 127");
+            }
+            require(p + 4, length, "a metadata block of type " + type + " and " + length + " bytes");
+            if (type == 0) {
+                readStreamInfo(p + 4, length);
+            }
+            p += 4 + length;
+            first = false;
+        }
+        return p;
+    }
+
+    /** Length of an ID3v2 tag some taggers put before "fLaC", or 0. */
+    private int skipId3v2() throws FileFormatException {
+        if (data.length < 10 || data[0] != 'I' || data[1] != 'D' || data[2] != '3') {
+            return 0;
+        }
+        int size = 0;
+        for (int i = 6; i < 10; i++) {
+            if ((data[i] & 0x80) != 0) {
+                throw new FileFormatException(file, i, "a syncsafe ID3v2 tag size byte (below 0x80)");
+            }
+            size = (size << 7) | data[i];
+        }
+        boolean footer = (data[5] & 0x10) != 0;
+        int length = 10 + size + (footer ? 10 : 0);
+        require(0, length, "the whole ID3v2 tag of " + length + " bytes");
+        return length;
+    }
+
+    private void readStreamInfo(int q, int length) throws FileFormatException {
+        if (length != STREAMINFO_LENGTH) {
+            throw new FileFormatException(file, q - 3, "a STREAMINFO block of 34 bytes, found " + length);
+        }
+        int minBlockSize = u16(q);
+        maxBlockSize = u16(q + 2);
+        long packed = 0;
+        for (int i = 0; i < 8; i++) {
+            packed = (packed << 8) | (data[q + 10 + i] & 0xFF);
+        }
+        sampleRate = (int) (packed >>> 44);
+        channels = (int) ((packed >>> 41) & 7) + 1;
+        bitsPerSample = (int) ((packed >>> 36) & 31) + 1;
+        totalSamples = packed & 0xF_FFFF_FFFFL;
+        md5At = q + 18;
+        System.arraycopy(data, md5At, md5, 0, 16);
+        if (minBlockSize < 16 || maxBlockSize < minBlockSize) {
+            throw new FileFormatException(file, q, "STREAMINFO block sizes with 16 <= minimum <= maximum, found "
+                    + minBlockSize + " and " + maxBlockSize);
+        }
+        if (sampleRate == 0) {
+            throw new FileFormatException(file, q + 10, "a STREAMINFO sample rate above 0 Hz");
+        }
+        if (bitsPerSample < 4) {
+            throw new FileFormatException(file, q + 12, "STREAMINFO bits per sample of 4 to 32, found " + bitsPerSample);
+        }
+        if (totalSamples * channels > MAX_SAMPLES) {
+            throw new FileFormatException(file, q + 13, "at most " + MAX_SAMPLES + " samples in all channels, found "
+                    + totalSamples + " frames of " + channels + " channels");
+        }
+    }
+
+    private PcmAudio decodeFrames(int firstFrame) throws FileFormatException {
+        FrameDecoder frame = new FrameDecoder(data, file, sampleRate, channels, bitsPerSample, maxBlockSize);
+        long plausible = ((long) (data.length - firstFrame) / MIN_FRAME_BYTES + 1) * maxBlockSize;
+        long capacity = Math.min(totalSamples > 0 ? totalSamples : UNKNOWN_LENGTH_CAPACITY, plausible);
+        int[][] out = new int[channels][(int) Math.min(capacity, MAX_SAMPLES / channels)];
+        long decoded = 0;
+        long frames = 0;
+        boolean variable = false;
+        int p = firstFrame;
+        while (p < data.length && !isId3v1Trailer(p)) {
+            frame.readHeader(p);
+            if (frames == 0) {
+                variable = frame.variableBlockSize();
+            } else if (frame.variableBlockSize() != variable) {
+                throw new FileFormatException(file, p + 1, (variable ? "variable" : "fixed")
+                        + " block size frames as in the first frame");
+            }
+            long expected = variable ? decoded : frames;
+            if (frame.number() != expected) {
+                throw new FileFormatException(file, p + 4, (variable ? "sample number " : "frame number ")
+                        + expected + " in sequence, found " + frame.number());
+            }
+            long end = decoded + frame.blockSize();
+            if (totalSamples > 0 && end > totalSamples) {
+                throw new FileFormatException(file, p, "no more than the " + totalSamples
+                        + " samples per channel STREAMINFO declares, but this frame ends at sample " + end);
+            }
+            if (end * channels > MAX_SAMPLES) {
+                throw new FileFormatException(file, p, "at most " + MAX_SAMPLES + " decoded samples in all channels");
+            }
+            if (end > out[0].length) {
+                int grown = (int) Math.min(Math.max(end, 2L * out[0].length), MAX_SAMPLES / channels);
+                for (int ch = 0; ch < channels; ch++) {
+                    out[ch] = Arrays.copyOf(out[ch], grown);
+                }
+            }
+            p = frame.decodeBody(out, (int) decoded);
+            decoded = end;
+            frames++;
+        }
+        if (totalSamples > 0 && decoded != totalSamples) {
+            throw new FileFormatException(file, p, "the " + totalSamples
+                    + " samples per channel STREAMINFO declares, but the stream ends after " + decoded);
+        }
+        if (decoded != out[0].length) {
+            for (int ch = 0; ch < channels; ch++) {
+                out[ch] = Arrays.copyOf(out[ch], (int) decoded);
+            }
+        }
+        PcmAudio audio = new PcmAudio("flac", sampleRate, bitsPerSample, out, null);
+        if (!Arrays.equals(md5, new byte[16])) {
+            byte[] actual = audio.md5();
+            if (!Arrays.equals(actual, md5)) {
+                HexFormat hex = HexFormat.of();
+                throw new FileFormatException(file, md5At, "the STREAMINFO MD5 " + hex.formatHex(md5)
+                        + " of the decoded audio, found " + hex.formatHex(actual));
+            }
+        }
+        return audio;
+    }
+
+    /** A 128-byte ID3v1 tag ("TAG...") that some taggers append after the last frame. */
+    private boolean isId3v1Trailer(int p) {
+        return data.length - p == ID3V1_LENGTH
+                && new String(data, p, 3, StandardCharsets.ISO_8859_1).equals("TAG");
+    }
+
+    private void require(long at, long n, String what) throws FileFormatException {
+        if (at + n > data.length) {
+            throw new FileFormatException(file, data.length, what + ": the file is truncated");
+        }
+    }
+
+    private int u16(int p) {
+        return ((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF);
+    }
+
+    private int u24(int p) {
+        return ((data[p] & 0xFF) << 16) | u16(p + 1);
+    }
+}
