@@ -1,0 +1,23 @@
+package org.greenspoof.cli;
+
+import org.greenspoof.report.EnergyModel;
+import picocli.CommandLine.Option;
+
+/** The run-report options every long command shares. */
+final class ReportOptions {
+    @Option(names = "--watts-per-core", paramLabel = "W", defaultValue = "" + EnergyModel.DEFAULT_WATTS_PER_CORE,
+            description = "Power of one busy core, for the energy estimate when RAPL counters are not readable "
+                    + "(default ${DEFAULT-VALUE} W, Green Algorithms' figure for an unknown CPU).")
+    double wattsPerCore;
+
+    @Option(names = "--grams-co2-per-kwh", paramLabel = "G", defaultValue = "" + EnergyModel.DEFAULT_GRAMS_CO2_PER_KWH,
+            description = "Carbon intensity of the electricity (default ${DEFAULT-VALUE} g CO2/kWh, world average).")
+    double gramsCo2PerKwh;
+
+    @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
+    boolean noProgress;
+
+    EnergyModel energy() {
+        return new EnergyModel(wattsPerCore, gramsCo2PerKwh, EnergyModel.SYS_POWERCAP);
+    }
+}
