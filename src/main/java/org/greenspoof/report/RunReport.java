@@ -28,19 +28,22 @@ public record RunReport(double wallSeconds, double cpuSeconds, long utterances, 
         return wallSeconds > 0 ? utterances / wallSeconds : Double.NaN;
     }
 
-    /** The closing lines of a long command. */
+    /** The closing lines of a long command; throughput lines only when utterances (and audio) were processed. */
     public String format() {
-        return String.format(Locale.ROOT,
-                "run report%n"
-                        + "  wall time     %.1f s%n"
-                        + "  CPU time      %.1f s (%.2f cores busy on average)%n"
-                        + "  utterances    %d processed, %d failed, %.1f s of audio%n"
-                        + "  throughput    %.2f utterances/s, RTF %.4f (wall time / audio time)%n"
-                        + "  peak memory   %.0f MiB resident%n"
-                        + "  energy        %.3g kWh, %.3g g CO2 at %.0f g/kWh%n"
-                        + "                (%s)",
-                wallSeconds, cpuSeconds, wallSeconds > 0 ? cpuSeconds / wallSeconds : 0, utterances, failures,
-                audioSeconds, utterancesPerSecond(), rtf(), peakRssBytes / 1048576.0, kwh, gramsCo2, gramsCo2PerKwh,
-                energySource);
+        StringBuilder sb = new StringBuilder("run report\n");
+        sb.append(String.format(Locale.ROOT, "  wall time     %.1f s%n", wallSeconds));
+        sb.append(String.format(Locale.ROOT, "  CPU time      %.1f s (%.2f cores busy on average)%n", cpuSeconds,
+                wallSeconds > 0 ? cpuSeconds / wallSeconds : 0));
+        if (utterances > 0 || failures > 0) {
+            sb.append(String.format(Locale.ROOT, "  utterances    %d processed, %d failed%s%n", utterances, failures,
+                    audioSeconds > 0 ? String.format(Locale.ROOT, ", %.1f s of audio", audioSeconds) : ""));
+            sb.append(String.format(Locale.ROOT, "  throughput    %.2f utterances/s%s%n", utterancesPerSecond(),
+                    audioSeconds > 0 ? String.format(Locale.ROOT, ", RTF %.4f (wall time / audio time)", rtf()) : ""));
+        }
+        sb.append(String.format(Locale.ROOT, "  peak memory   %.0f MiB resident%n", peakRssBytes / 1048576.0));
+        sb.append(String.format(Locale.ROOT, "  energy        %.3g kWh, %.3g g CO2 at %.0f g/kWh%n", kwh, gramsCo2,
+                gramsCo2PerKwh));
+        sb.append("                (").append(energySource).append(')');
+        return sb.toString();
     }
 }

@@ -54,6 +54,8 @@ public final class EmbeddingStore {
     private final StoreInfo info;
     private final List<Shard> shards;
     private final List<Failure> failures;
+    /** Shards whose checksum this process has checked: reading layer after layer checks each file once. */
+    private final Set<String> verified = new HashSet<>();
 
     private EmbeddingStore(Path dir, StoreInfo info, Index index) {
         this.dir = dir;
@@ -137,6 +139,16 @@ public final class EmbeddingStore {
         return out;
     }
 
+    /** Labels in {@link #entries()} order, 1 = bona fide, 0 = spoof (the classifiers' convention). */
+    public int[] labels() {
+        return entries().stream().mapToInt(e -> e.labelValue() == Label.BONAFIDE ? 1 : 0).toArray();
+    }
+
+    /** Attack ids in {@link #entries()} order ("-" for bona fide). */
+    public String[] attacks() {
+        return entries().stream().map(Entry::attack).toArray(String[]::new);
+    }
+
     public List<Failure> failures() {
         return List.copyOf(failures);
     }
@@ -182,12 +194,15 @@ public final class EmbeddingStore {
         int li = info.layerIndex(layer), nl = info.layers().length, dim = info.dim();
         List<float[]> rows = new ArrayList<>();
         for (Shard s : shards) {
-            float[][] all = ShardIo.read(dir.resolve(s.file()), s.crc32(), s.utterances().size(), nl, dim);
-            for (float[] r : all) {
-                float[] v = new float[dim];
-                System.arraycopy(r, li * dim, v, 0, dim);
-                rows.add(v);
+            boolean verify = verified.add(s.file());
+            float[][] part;
+            try {
+                part = ShardIo.readLayer(dir.resolve(s.file()), s.crc32(), verify, s.utterances().size(), nl, dim, li);
+            } catch (IOException e) {
+                verified.remove(s.file());
+                throw e;
             }
+            rows.addAll(List.of(part));
         }
         return rows.toArray(new float[0][]);
     }

@@ -49,28 +49,29 @@ final class ShardIo {
         return c.getValue();
     }
 
-    /** Reads a shard written by {@link #encode}, checking its checksum and shape; {@code [n][layers*dim]}. */
-    static float[][] read(Path file, long crc32, int n, int layers, int dim) throws IOException {
+    /**
+     * Reads layer {@code layerIndex} of a shard written by {@link #encode}: {@code [n][dim]}. Checks the
+     * shape always and the checksum when {@code verify} (once per shard and process is enough).
+     */
+    static float[][] readLayer(Path file, long crc32, boolean verify, int n, int layers, int dim, int layerIndex)
+            throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        if (crc32(bytes) != crc32) {
+        if (verify && crc32(bytes) != crc32) {
             throw new IOException(file + ": damaged shard: its CRC-32 is " + Long.toHexString(crc32(bytes))
                     + ", the store index recorded " + Long.toHexString(crc32));
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int headerLen = b.getShort(MAGIC.length) & 0xffff;
+        int headerLen = bytes.length < MAGIC.length + 2 ? 0 : b.getShort(MAGIC.length) & 0xffff;
         int dataStart = MAGIC.length + 2 + headerLen;
-        String header = new String(bytes, MAGIC.length + 2, Math.min(headerLen, bytes.length - MAGIC.length - 2),
-                StandardCharsets.US_ASCII);
+        String header = new String(bytes, 0, Math.min(dataStart, bytes.length), StandardCharsets.US_ASCII);
         String shape = "'shape': (" + n + ", " + layers + ", " + dim + ")";
-        if (!header.contains(shape) || !header.contains("'<f4'")
-                || bytes.length != dataStart + 4L * n * layers * dim) {
+        if (!header.contains(shape) || !header.contains("'<f4'") || bytes.length != dataStart + 4L * n * layers * dim) {
             throw new IOException(file + ": expected a '<f4' .npy array of " + shape);
         }
-        float[][] out = new float[n][layers * dim];
-        b.position(dataStart);
-        for (float[] row : out) {
-            b.asFloatBuffer().get(row);
-            b.position(b.position() + 4 * row.length);
+        float[][] out = new float[n][dim];
+        for (int i = 0; i < n; i++) {
+            b.position(dataStart + 4 * (i * layers + layerIndex) * dim);
+            b.asFloatBuffer().get(out[i]);
         }
         return out;
     }
