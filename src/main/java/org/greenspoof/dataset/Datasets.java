@@ -4,7 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -137,14 +140,28 @@ public final class Datasets {
 
     /** The keys package unpacks as {@code [LA-keys-full/]keys/LA/CM/trial_metadata.txt}; accept it anywhere below. */
     private static Path findKeys(Path root, String track) throws IOException {
-        try (Stream<Path> s = Files.find(root, 5, (p, a) -> a.isRegularFile()
-                && p.getFileName().toString().equals("trial_metadata.txt")
-                && p.getParent().getFileName().toString().equals("CM")
-                && p.getParent().getParent().getFileName().toString().equals(track))) {
-            return s.sorted().findFirst().orElseThrow(() -> new DatasetException(root
-                    + ": no ASVspoof 2021 " + track + " keys; looked for " + track
-                    + "/CM/trial_metadata.txt (from " + track + "-keys-full.tar.gz) up to 5 levels below"));
-        }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(root, Set.of(), 5, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                // Audio folders hold up to 611k files and never the keys.
+                return dir.getFileName() != null && dir.getFileName().toString().equals("flac")
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                if (p.getFileName().toString().equals("trial_metadata.txt") && p.getNameCount() >= 3
+                        && p.getParent().getFileName().toString().equals("CM")
+                        && p.getParent().getParent().getFileName().toString().equals(track)) {
+                    found.add(p);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found.stream().sorted().findFirst().orElseThrow(() -> new DatasetException(root
+                + ": no ASVspoof 2021 " + track + " keys; looked for " + track
+                + "/CM/trial_metadata.txt (from " + track + "-keys-full.tar.gz) up to 5 levels below"));
     }
 
     private static List<Utterance> readInTheWild(Path meta) throws IOException {
