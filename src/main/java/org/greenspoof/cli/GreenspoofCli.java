@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 VersionCommand.class,
+                InfoCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 

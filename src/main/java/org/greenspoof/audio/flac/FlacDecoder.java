@@ -24,9 +24,15 @@ public final class FlacDecoder {
     public static final long MAX_FILE_BYTES = 1L << 30;
     /**
      * Most decoded samples (all channels together) held in memory: 2^28 ints are 1 GiB, 4.6 hours
-     * of 16 kHz mono. Guards against tiny crafted files of CONSTANT frames that expand beyond the heap.
+     * of 16 kHz mono; less on a smaller heap (see {@link #sampleLimit()}). Guards against tiny
+     * crafted files of CONSTANT frames that expand beyond the heap.
      */
     public static final long MAX_SAMPLES = 1L << 28;
+    /**
+     * Heap bytes per decoded sample the limit allows for: 4 for the int itself, 8 more while the
+     * output arrays double (old and new copy), 4 for the float copy callers usually make.
+     */
+    private static final int HEAP_BYTES_PER_SAMPLE = 16;
     private static final int STREAMINFO_LENGTH = 34;
     private static final int INVALID_BLOCK_TYPE = 127;
     /** Smallest possible frame: sync+codes (4), coded number (1), CRC-8 (1), one 1-byte subframe, CRC-16 (2). */
@@ -37,6 +43,7 @@ public final class FlacDecoder {
 
     private final byte[] data;
     private final Path file;
+    private final long maxSamples;
     private int sampleRate;
     private int channels;
     private int bitsPerSample;
@@ -45,9 +52,15 @@ public final class FlacDecoder {
     private final byte[] md5 = new byte[16];
     private int md5At;
 
-    private FlacDecoder(byte[] data, Path file) {
+    private FlacDecoder(byte[] data, Path file, long maxSamples) {
         this.data = data;
         this.file = file;
+        this.maxSamples = maxSamples;
+    }
+
+    /** The decoded-sample limit on this JVM: {@link #MAX_SAMPLES}, or less when the heap is small. */
+    public static long sampleLimit() {
+        return Math.min(MAX_SAMPLES, Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_SAMPLE);
     }
 
     /** Reads and decodes a whole FLAC file. */
@@ -66,7 +79,12 @@ public final class FlacDecoder {
      * @param file the file's name for error messages
      */
     public static PcmAudio decode(byte[] data, Path file) throws FileFormatException {
-        FlacDecoder d = new FlacDecoder(data, file);
+        return decode(data, file, sampleLimit());
+    }
+
+    /** As {@link #decode(byte[], Path)} with at most {@code maxSamples} decoded samples in all channels. */
+    static PcmAudio decode(byte[] data, Path file, long maxSamples) throws FileFormatException {
+        FlacDecoder d = new FlacDecoder(data, file, maxSamples);
         return d.decodeFrames(d.readMetadata());
     }
 
@@ -148,9 +166,10 @@ public final class FlacDecoder {
         if (bitsPerSample < 4) {
             throw new FileFormatException(file, q + 12, "STREAMINFO bits per sample of 4 to 32, found " + bitsPerSample);
         }
-        if (totalSamples * channels > MAX_SAMPLES) {
-            throw new FileFormatException(file, q + 13, "at most " + MAX_SAMPLES + " samples in all channels, found "
-                    + totalSamples + " frames of " + channels + " channels");
+        if (totalSamples * channels > maxSamples) {
+            throw new FileFormatException(file, q + 13, "at most " + maxSamples
+                    + " samples in all channels (the decoder's memory limit), found " + totalSamples + " frames of "
+                    + channels + " channels");
         }
     }
 
@@ -158,7 +177,7 @@ public final class FlacDecoder {
         FrameDecoder frame = new FrameDecoder(data, file, sampleRate, channels, bitsPerSample, maxBlockSize);
         long plausible = ((long) (data.length - firstFrame) / MIN_FRAME_BYTES + 1) * maxBlockSize;
         long capacity = Math.min(totalSamples > 0 ? totalSamples : UNKNOWN_LENGTH_CAPACITY, plausible);
-        int[][] out = new int[channels][(int) Math.min(capacity, MAX_SAMPLES / channels)];
+        int[][] out = new int[channels][(int) Math.min(capacity, maxSamples / channels)];
         long decoded = 0;
         long frames = 0;
         boolean variable = false;
@@ -181,11 +200,12 @@ public final class FlacDecoder {
                 throw new FileFormatException(file, p, "no more than the " + totalSamples
                         + " samples per channel STREAMINFO declares, but this frame ends at sample " + end);
             }
-            if (end * channels > MAX_SAMPLES) {
-                throw new FileFormatException(file, p, "at most " + MAX_SAMPLES + " decoded samples in all channels");
+            if (end * channels > maxSamples) {
+                throw new FileFormatException(file, p, "at most " + maxSamples
+                        + " decoded samples in all channels (the decoder's memory limit)");
             }
             if (end > out[0].length) {
-                int grown = (int) Math.min(Math.max(end, 2L * out[0].length), MAX_SAMPLES / channels);
+                int grown = (int) Math.min(Math.max(end, 2L * out[0].length), maxSamples / channels);
                 for (int ch = 0; ch < channels; ch++) {
                     out[ch] = Arrays.copyOf(out[ch], grown);
                 }

@@ -81,6 +81,8 @@ class FlacParityTest {
             c.add(new Case("stereo24 length " + n, () -> Signals.speechLike(2, n, 44100, 24, 17), 44100, 24,
                     List.of("-8")));
         }
+        c.add(new Case("8ch16 -5", () -> Signals.speechLike(8, 5000, 32000, 16, 24), 32000, 16, List.of("-5")));
+        c.add(new Case("3ch24 -8", () -> Signals.speechLike(3, 5000, 32000, 24, 25), 32000, 24, List.of("-8")));
         for (int n : new int[] {1152, 1153}) {
             c.add(new Case("6ch16 -0 length " + n, () -> Signals.speechLike(6, n, 48000, 16, 18), 48000, 16,
                     List.of("-0")));

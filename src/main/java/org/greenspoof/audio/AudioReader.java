@@ -1,0 +1,149 @@
+package org.greenspoof.audio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.greenspoof.audio.flac.FlacDecoder;
+import org.greenspoof.io.FileFormatException;
+
+/**
+ * Opens an audio file by what its bytes say, not by its name: FLAC ("fLaC", optionally behind an
+ * ID3v2 tag) and RIFF/RF64 WAVE. Anything else is refused with a {@link FileFormatException} that
+ * names the format it found (MP3, Ogg, AIFF, MP4...), never guessed at.
+ */
+public final class AudioReader {
+    /** The rate every wav2vec2-family encoder expects. */
+    public static final int MODEL_RATE = 16000;
+    private static final int ID3_HEADER = 10;
+    private static final int PEEK = 36;
+
+    private AudioReader() {
+    }
+
+    public static PcmAudio read(Path file) throws IOException {
+        ByteBuffer head;
+        long size;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = ch.size();
+            head = peek(ch, 0);
+            if (startsWith(head, 0, "ID3") && head.limit() >= ID3_HEADER) {
+                long tagEnd = ID3_HEADER + syncsafe(head) + ((head.get(5) & 0x10) != 0 ? ID3_HEADER : 0);
+                if (tagEnd < size && startsWith(peek(ch, tagEnd), 0, "fLaC")) {
+                    return FlacDecoder.decode(file);
+                }
+                throw unsupported(file, 0, "an ID3v2 tag not followed by \"fLaC\": most likely MP3");
+            }
+        }
+        if (size < 4) {
+            throw new FileFormatException(file, size, "an audio file (FLAC or WAV), but the file has only " + size
+                    + " bytes");
+        }
+        if (startsWith(head, 0, "fLaC")) {
+            return FlacDecoder.decode(file);
+        }
+        if (startsWith(head, 0, "RIFF") || startsWith(head, 0, "RF64")) {
+            return WavReader.read(file);
+        }
+        String found = identify(head);
+        if (found != null) {
+            throw unsupported(file, 0, found);
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(4, head.limit()); i++) {
+            hex.append(String.format("%s%02x", i == 0 ? "" : " ", head.get(i) & 0xFF));
+        }
+        throw new FileFormatException(file, 0, "the magic of a FLAC (\"fLaC\") or WAV (\"RIFF\"/\"RF64\") file, found bytes "
+                + hex + " (unknown format)");
+    }
+
+    /**
+     * The file as float32 mono at 16 kHz: channels averaged, integers scaled as soundfile scales them
+     * (int16 / 32768), resampled by {@link Resampler} when the file has another rate.
+     */
+    public static float[] readMono16k(Path file) throws IOException {
+        PcmAudio audio = read(file);
+        float[] mono = audio.toMonoFloat();
+        return audio.sampleRate() == MODEL_RATE ? mono : Resampler.resample(mono, audio.sampleRate(), MODEL_RATE);
+    }
+
+    /** Names the common formats we do not read, or null. */
+    private static String identify(ByteBuffer h) {
+        int b0 = h.limit() > 0 ? h.get(0) & 0xFF : -1, b1 = h.limit() > 1 ? h.get(1) & 0xFF : -1;
+        if (startsWith(h, 0, "OggS")) {
+            String codec = contains(h, "OpusHead") ? "Opus" : contains(h, "vorbis") ? "Vorbis"
+                    : contains(h, "FLAC") ? "FLAC" : "unknown codec";
+            return "an Ogg container (" + codec + ")";
+        }
+        if (b0 == 0xFF && (b1 & 0xF6) == 0xF0) {
+            return "AAC audio (ADTS)";
+        }
+        if (b0 == 0xFF && (b1 & 0xE0) == 0xE0) {
+            return "MPEG audio (MP3)";
+        }
+        if (startsWith(h, 0, "FORM") && (startsWith(h, 8, "AIFF") || startsWith(h, 8, "AIFC"))) {
+            return "AIFF";
+        }
+        if (startsWith(h, 4, "ftyp")) {
+            return "an MP4/M4A container";
+        }
+        if (b0 == 0x1A && b1 == 0x45 && h.limit() > 3 && (h.get(2) & 0xFF) == 0xDF && (h.get(3) & 0xFF) == 0xA3) {
+            return "a Matroska/WebM container";
+        }
+        if (startsWith(h, 0, ".snd")) {
+            return "Sun/NeXT AU";
+        }
+        if (startsWith(h, 0, "caff")) {
+            return "Apple CAF";
+        }
+        if (startsWith(h, 0, "wvpk")) {
+            return "WavPack";
+        }
+        if (startsWith(h, 0, "MAC ")) {
+            return "Monkey's Audio";
+        }
+        if (startsWith(h, 0, "#!AMR")) {
+            return "AMR";
+        }
+        return null;
+    }
+
+    private static FileFormatException unsupported(Path file, long offset, String found) {
+        return new FileFormatException(file, offset, "FLAC or WAV; found " + found
+                + ", which is not supported (convert it first, e.g. to FLAC)");
+    }
+
+    private static ByteBuffer peek(FileChannel ch, long pos) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(PEEK);
+        while (b.hasRemaining() && ch.read(b, pos + b.position()) > 0) {
+            // keep reading: a channel may return fewer bytes than asked
+        }
+        return b.flip();
+    }
+
+    private static long syncsafe(ByteBuffer h) {
+        long size = 0;
+        for (int i = 6; i < 10; i++) {
+            size = (size << 7) | (h.get(i) & 0x7F);
+        }
+        return size;
+    }
+
+    private static boolean startsWith(ByteBuffer h, int at, String magic) {
+        if (h.limit() < at + magic.length()) {
+            return false;
+        }
+        for (int i = 0; i < magic.length(); i++) {
+            if (h.get(at + i) != (byte) magic.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(ByteBuffer h, String s) {
+        return new String(h.array(), 0, h.limit(), StandardCharsets.ISO_8859_1).contains(s);
+    }
+}
