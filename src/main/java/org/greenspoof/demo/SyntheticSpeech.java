@@ -135,9 +135,11 @@ final class SyntheticSpeech {
     private static double[] resonate(double[] x, double[][] formants) {
         double[] y = x.clone();
         for (int k = 0; k < 4; k++) {
-            double r = Math.exp(-Math.PI * BANDWIDTHS[k] / RATE), y1 = 0, y2 = 0;
+            double r = Math.exp(-Math.PI * BANDWIDTHS[k] / RATE), y1 = 0, y2 = 0, c = 0;
             for (int i = 0; i < y.length; i++) {
-                double c = 2 * r * Math.cos(2 * Math.PI * formants[k][i] / RATE);
+                if (i % 16 == 0) { // formants glide slowly: 1 ms coefficient updates are inaudible
+                    c = 2 * r * Math.cos(2 * Math.PI * formants[k][i] / RATE);
+                }
                 double out = (1 - r) * y[i] + c * y1 - r * r * y2;
                 y2 = y1;
                 y1 = out;
@@ -158,6 +160,9 @@ final class SyntheticSpeech {
         int harmonics = 0;
         for (int i = 0; i < n; i++) {
             phase += 2 * Math.PI * f0[i] / RATE;
+            if (phase > 2 * Math.PI) {
+                phase -= 2 * Math.PI;
+            }
             if (i % 80 == 0) {
                 harmonics = Math.min(gains.length, (int) (7000 / f0[i]));
                 for (int h = 1; h <= harmonics; h++) {
@@ -169,9 +174,13 @@ final class SyntheticSpeech {
                     gains[h - 1] = g;
                 }
             }
-            double sum = 0;
+            // sin(h phase) by the Chebyshev recurrence: one sin and one cos per sample, not one sin per harmonic.
+            double c2 = 2 * Math.cos(phase), prev = 0, cur = Math.sin(phase), sum = 0;
             for (int h = 1; h <= harmonics; h++) {
-                sum += gains[h - 1] * Math.sin(h * phase);
+                sum += gains[h - 1] * cur;
+                double next = c2 * cur - prev;
+                prev = cur;
+                cur = next;
             }
             y[i] = sum;
         }
