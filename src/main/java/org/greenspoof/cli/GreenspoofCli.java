@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 VersionCommand.class,
                 InfoCommand.class,
+                EvalCommand.class,
+                InspectCommand.class,
+                ConvertCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 

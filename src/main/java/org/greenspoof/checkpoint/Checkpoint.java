@@ -1,0 +1,330 @@
+package org.greenspoof.checkpoint;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Hugging Face wav2vec2 / HuBERT / WavLM checkpoint directory: {@code config.json},
+ * {@code preprocessor_config.json} (optional) and {@code model.safetensors}.
+ *
+ * <p>Tensors are addressed by their bare {@code *Model} names (as in {@code Wav2Vec2Model.state_dict()},
+ * e.g. {@code encoder.layers.0.attention.q_proj.weight}). The variants of real checkpoints resolve to
+ * them: the {@code wav2vec2.}/{@code hubert.}/{@code wavlm.} prefix of {@code *ForCTC} and
+ * {@code *ForPreTraining} checkpoints, and the positional conv's weight norm stored as
+ * {@code parametrizations.weight.original0/original1} (torch >= 2.1) instead of {@code weight_g/weight_v}.
+ * Heads and training-only tensors ({@code lm_head}, {@code quantizer}, {@code project_q},
+ * {@code project_hid}, {@code masked_spec_embed}) are ignored.
+ *
+ * <p>{@link #open} checks every tensor the config implies ({@link #expectedShapes}) against the file,
+ * so a config that disagrees with the weights fails at once, naming key, expected and found shape.
+ */
+public final class Checkpoint implements Closeable {
+
+    public static final String CONFIG = "config.json";
+    public static final String PREPROCESSOR = "preprocessor_config.json";
+    public static final String WEIGHTS = "model.safetensors";
+
+    private static final Logger LOG = Logger.getLogger(Checkpoint.class.getName());
+    private static final List<String> IGNORED_PREFIXES = List.of("lm_head.", "quantizer.", "project_q.", "project_hid.");
+    private static final String MASKED_SPEC_EMBED = "masked_spec_embed";
+    private static final String PARAMETRIZED = ".parametrizations.weight.original";
+    private static final Pattern NUMBERED = Pattern.compile("^(encoder\\.layers|feature_extractor\\.conv_layers)\\.(\\d+)\\.");
+
+    private final Path directory;
+    private final EncoderConfig config;
+    private final PreprocessorConfig preprocessor;
+    private final SafetensorsFile weights;
+    /** Canonical bare key -> name in the file. */
+    private final Map<String, String> keys;
+    private final List<String> ignored;
+    private String sha256;
+
+    private Checkpoint(Path directory, EncoderConfig config, PreprocessorConfig preprocessor, SafetensorsFile weights,
+            Map<String, String> keys, List<String> ignored) {
+        this.directory = directory;
+        this.config = config;
+        this.preprocessor = preprocessor;
+        this.weights = weights;
+        this.keys = keys;
+        this.ignored = ignored;
+    }
+
+    /** Opens {@code dir} and validates the weights against the config. */
+    public static Checkpoint open(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir + ": not a checkpoint directory (expected " + CONFIG + " and " + WEIGHTS + ")");
+        }
+        EncoderConfig config = EncoderConfig.load(dir.resolve(CONFIG));
+        PreprocessorConfig pre = PreprocessorConfig.load(dir.resolve(PREPROCESSOR));
+        Path file = dir.resolve(WEIGHTS);
+        if (!Files.exists(file)) {
+            Path bin = dir.resolve("pytorch_model.bin");
+            throw new NoSuchFileException(file + ": not found" + (Files.exists(bin)
+                    ? "; convert the PyTorch weights first: greenspoof convert " + bin + " " + file : ""));
+        }
+        SafetensorsFile st = SafetensorsFile.open(file);
+        try {
+            Map<String, String> keys = new LinkedHashMap<>();
+            List<String> ignored = new ArrayList<>();
+            for (String name : st.names()) {
+                String bare = stripPrefix(file, config, name);
+                if (bare.equals(MASKED_SPEC_EMBED) || IGNORED_PREFIXES.stream().anyMatch(bare::startsWith)) {
+                    ignored.add(name);
+                    continue;
+                }
+                String previous = keys.put(canonical(bare), name);
+                if (previous != null) {
+                    throw new IllegalArgumentException(file + ": tensors '" + previous + "' and '" + name
+                            + "' both resolve to '" + canonical(bare) + "'");
+                }
+            }
+            Checkpoint c = new Checkpoint(dir, config, pre, st, Collections.unmodifiableMap(keys), List.copyOf(ignored));
+            c.validate();
+            return c;
+        } catch (RuntimeException e) {
+            st.close();
+            throw e;
+        }
+    }
+
+    private static String stripPrefix(Path file, EncoderConfig config, String name) {
+        for (String type : EncoderConfig.MODEL_TYPES) {
+            if (name.startsWith(type + ".")) {
+                if (!type.equals(config.modelType())) {
+                    throw new IllegalArgumentException(file + ": tensor '" + name + "' has the prefix '" + type
+                            + ".' but config.json says model_type '" + config.modelType() + "'");
+                }
+                return name.substring(type.length() + 1);
+            }
+        }
+        return name;
+    }
+
+    /** Maps the torch >= 2.1 weight-norm parametrization names onto the legacy {@code weight_g}/{@code weight_v}. */
+    static String canonical(String key) {
+        if (key.endsWith(PARAMETRIZED + "0")) {
+            return key.substring(0, key.length() - PARAMETRIZED.length() - 1) + ".weight_g";
+        }
+        if (key.endsWith(PARAMETRIZED + "1")) {
+            return key.substring(0, key.length() - PARAMETRIZED.length() - 1) + ".weight_v";
+        }
+        return key;
+    }
+
+    /**
+     * Every tensor the encoder of {@code c} reads, with its shape, in module order (mirrors the
+     * parameters of transformers' {@code Wav2Vec2Model} / {@code HubertModel} / {@code WavLMModel}).
+     */
+    public static Map<String, long[]> expectedShapes(EncoderConfig c) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        int[] dim = c.convDim();
+        int[] kernel = c.convKernel();
+        for (int i = 0; i < dim.length; i++) {
+            String p = "feature_extractor.conv_layers." + i + ".";
+            m.put(p + "conv.weight", shape(dim[i], i == 0 ? 1 : dim[i - 1], kernel[i]));
+            if (c.convBias()) {
+                m.put(p + "conv.bias", shape(dim[i]));
+            }
+            if (c.featExtractNorm().equals("layer") || i == 0) {
+                m.put(p + "layer_norm.weight", shape(dim[i]));
+                m.put(p + "layer_norm.bias", shape(dim[i]));
+            }
+        }
+        int last = dim[dim.length - 1];
+        int h = c.hiddenSize();
+        int heads = c.numAttentionHeads();
+        if (c.featProjLayerNorm()) {
+            m.put("feature_projection.layer_norm.weight", shape(last));
+            m.put("feature_projection.layer_norm.bias", shape(last));
+        }
+        m.put("feature_projection.projection.weight", shape(h, last));
+        m.put("feature_projection.projection.bias", shape(h));
+        int k = c.numConvPosEmbeddings();
+        m.put("encoder.pos_conv_embed.conv.weight_g", shape(1, 1, k));
+        m.put("encoder.pos_conv_embed.conv.weight_v", shape(h, h / c.numConvPosEmbeddingGroups(), k));
+        m.put("encoder.pos_conv_embed.conv.bias", shape(h));
+        m.put("encoder.layer_norm.weight", shape(h));
+        m.put("encoder.layer_norm.bias", shape(h));
+        boolean wavlm = c.modelType().equals("wavlm");
+        for (int n = 0; n < c.numHiddenLayers(); n++) {
+            String p = "encoder.layers." + n + ".";
+            for (String proj : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
+                m.put(p + "attention." + proj + ".weight", shape(h, h));
+                m.put(p + "attention." + proj + ".bias", shape(h));
+            }
+            if (wavlm) {
+                if (n == 0) {
+                    m.put(p + "attention.rel_attn_embed.weight", shape(c.numBuckets(), heads));
+                }
+                m.put(p + "attention.gru_rel_pos_const", shape(1, heads, 1, 1));
+                m.put(p + "attention.gru_rel_pos_linear.weight", shape(8, h / heads));
+                m.put(p + "attention.gru_rel_pos_linear.bias", shape(8));
+            }
+            m.put(p + "layer_norm.weight", shape(h));
+            m.put(p + "layer_norm.bias", shape(h));
+            m.put(p + "feed_forward.intermediate_dense.weight", shape(c.intermediateSize(), h));
+            m.put(p + "feed_forward.intermediate_dense.bias", shape(c.intermediateSize()));
+            m.put(p + "feed_forward.output_dense.weight", shape(h, c.intermediateSize()));
+            m.put(p + "feed_forward.output_dense.bias", shape(h));
+            m.put(p + "final_layer_norm.weight", shape(h));
+            m.put(p + "final_layer_norm.bias", shape(h));
+        }
+        return m;
+    }
+
+    private static long[] shape(long... dims) {
+        return dims;
+    }
+
+    /**
+     * Checks that every expected tensor is present with its shape, and that no layer beyond the
+     * config's counts is present; other unknown tensors are only logged.
+     */
+    private void validate() {
+        Map<String, long[]> expected = expectedShapes(config);
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            checkShape(e.getKey(), e.getValue(), " (from " + CONFIG + ")");
+        }
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            if (expected.containsKey(e.getKey())) {
+                continue;
+            }
+            Matcher m = NUMBERED.matcher(e.getKey());
+            if (m.find()) {
+                boolean layers = m.group(1).equals("encoder.layers");
+                throw new IllegalArgumentException(weights.file() + ": tensor '" + e.getValue() + "' is beyond the "
+                        + (layers ? "num_hidden_layers = " + config.numHiddenLayers() : "len(conv_dim) = " + config.convDim().length)
+                        + " of " + directory.resolve(CONFIG) + ": config and weights disagree");
+            }
+            unknown.add(e.getValue());
+        }
+        if (!unknown.isEmpty()) {
+            LOG.warning(weights.file() + ": ignoring " + unknown.size() + " tensor(s) the encoder does not use: "
+                    + String.join(", ", unknown.subList(0, Math.min(5, unknown.size()))) + (unknown.size() > 5 ? ", ..." : ""));
+        }
+    }
+
+    private TensorInfo checkShape(String key, long[] expectedShape, String origin) {
+        String name = keys.get(canonical(key));
+        if (name == null) {
+            throw new IllegalArgumentException(weights.file() + ": missing tensor '" + key + "', expected shape "
+                    + Arrays.toString(expectedShape) + origin);
+        }
+        TensorInfo t = weights.info(name);
+        if (!Arrays.equals(t.shape(), expectedShape)) {
+            throw new IllegalArgumentException(weights.file() + ": tensor '" + key + "'"
+                    + (name.equals(key) ? "" : " (stored as '" + name + "')") + ": expected shape "
+                    + Arrays.toString(expectedShape) + origin + ", found " + Arrays.toString(t.shape()));
+        }
+        return t;
+    }
+
+    /** True when the checkpoint holds {@code key} (a bare {@code *Model} name; aliases resolve). */
+    public boolean has(String key) {
+        return keys.containsKey(canonical(key));
+    }
+
+    /** Shape of {@code key}, or null when absent. */
+    public long[] shape(String key) {
+        String name = keys.get(canonical(key));
+        return name == null ? null : weights.info(name).shape().clone();
+    }
+
+    /**
+     * The tensor {@code key} as float32 in C order, after checking its shape ({@code expectedShape}
+     * empty means a scalar).
+     *
+     * @throws IllegalArgumentException when missing or of another shape (the message names key, expected and found)
+     */
+    public float[] tensor(String key, long... expectedShape) {
+        TensorInfo t = checkShape(key, expectedShape, "");
+        return weights.readFloats(t.name());
+    }
+
+    public EncoderConfig config() {
+        return config;
+    }
+
+    public PreprocessorConfig preprocessor() {
+        return preprocessor;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The underlying weights file (all tensors, including the ignored ones). */
+    public SafetensorsFile weights() {
+        return weights;
+    }
+
+    /** Names in the file that are deliberately not used (heads, quantizer, SpecAugment vector). */
+    public List<String> ignored() {
+        return ignored;
+    }
+
+    /** Element count of the tensors the encoder uses. */
+    public long parameterCount() {
+        long n = 0;
+        for (String name : keys.values()) {
+            n += weights.info(name).numel();
+        }
+        return n;
+    }
+
+    /** Lower-case hex SHA-256 of {@code model.safetensors}, computed on first use. */
+    public synchronized String sha256() {
+        if (sha256 == null) {
+            try {
+                sha256 = sha256(weights.file());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sha256;
+    }
+
+    /** Lower-case hex SHA-256 of a file's bytes. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            while (ch.read(buf) >= 0) {
+                buf.flip();
+                md.update(buf);
+                buf.clear();
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    @Override
+    public void close() throws IOException {
+        weights.close();
+    }
+}

@@ -1,0 +1,129 @@
+package org.greenspoof.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes float32 safetensors files: tensors sorted by name and contiguous, the JSON header padded
+ * with spaces to a multiple of 8 bytes (so the data start is 8-aligned), written to a temporary file
+ * in the target directory and then moved over the target, so a reader never sees half a file.
+ */
+public final class SafetensorsWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK_FLOATS = 1 << 18;
+
+    private SafetensorsWriter() {
+    }
+
+    /** A tensor to write; {@link #data()} is called once, when its bytes are written. */
+    public interface Source {
+        String name();
+
+        long[] shape();
+
+        float[] data() throws IOException;
+    }
+
+    /** A tensor already in memory, written as F32. */
+    public record Entry(String name, long[] shape, float[] data) implements Source {
+    }
+
+    /**
+     * Writes {@code tensors} (as F32) and {@code metadata} (the {@code __metadata__} map, may be empty)
+     * to {@code file} atomically. Sources that produce their data lazily keep one tensor in memory at a time.
+     */
+    public static void write(Path file, Map<String, String> metadata, List<? extends Source> tensors) throws IOException {
+        List<Source> sorted = new ArrayList<>(tensors);
+        sorted.sort(Comparator.comparing(Source::name));
+        byte[] header = header(metadata, sorted);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+                buf.putLong(header.length).flip();
+                writeAll(ch, buf);
+                writeAll(ch, ByteBuffer.wrap(header));
+                for (Source s : sorted) {
+                    float[] data = s.data();
+                    long n = TensorInfo.numel(s.shape());
+                    if (data.length != n) {
+                        throw new IllegalArgumentException("tensor '" + s.name() + "': shape " + Arrays.toString(s.shape())
+                                + " needs " + n + " values, got " + data.length);
+                    }
+                    for (int i = 0; i < data.length; i += CHUNK_FLOATS) {
+                        int cnt = Math.min(CHUNK_FLOATS, data.length - i);
+                        buf.clear();
+                        buf.asFloatBuffer().put(data, i, cnt);
+                        buf.limit(4 * cnt);
+                        writeAll(ch, buf);
+                    }
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static byte[] header(Map<String, String> metadata, List<Source> sorted) {
+        ObjectNode root = JSON.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode m = root.putObject("__metadata__");
+            metadata.forEach(m::put);
+        }
+        var seen = new HashSet<String>();
+        long offset = 0;
+        for (Source s : sorted) {
+            if (s.name().equals("__metadata__") || !seen.add(s.name())) {
+                throw new IllegalArgumentException("tensor name '" + s.name() + "' is reserved or repeated");
+            }
+            ObjectNode t = root.putObject(s.name());
+            t.put("dtype", "F32");
+            ArrayNode shape = t.putArray("shape");
+            for (long d : s.shape()) {
+                if (d < 0) {
+                    throw new IllegalArgumentException("tensor '" + s.name() + "': negative dimension in " + Arrays.toString(s.shape()));
+                }
+                shape.add(d);
+            }
+            long end = offset + 4 * TensorInfo.numel(s.shape());
+            t.putArray("data_offsets").add(offset).add(end);
+            offset = end;
+        }
+        byte[] json = root.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] out = Arrays.copyOf(json, padded);
+        Arrays.fill(out, json.length, padded, (byte) ' ');
+        return out;
+    }
+
+    private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+}

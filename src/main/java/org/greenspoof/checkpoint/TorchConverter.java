@@ -1,0 +1,64 @@
+package org.greenspoof.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * {@code pytorch_model.bin} -> {@code model.safetensors}: every tensor of the state dict, under its
+ * own name, as float32 (F16 and BF16 widen exactly; F64 rounds; I64 converts, exactly below 2^24).
+ * One tensor is in memory at a time, and the output appears atomically.
+ */
+public final class TorchConverter {
+
+    private static final Logger LOG = Logger.getLogger(TorchConverter.class.getName());
+
+    private TorchConverter() {
+    }
+
+    /** What a conversion wrote. */
+    public record Result(int tensors, long parameters, Map<Dtype, Integer> sourceDtypes) {
+    }
+
+    public static Result convert(Path bin, Path safetensors) throws IOException {
+        try (TorchCheckpoint in = TorchCheckpoint.open(bin)) {
+            List<SafetensorsWriter.Source> sources = new ArrayList<>();
+            Map<Dtype, Integer> dtypes = new LinkedHashMap<>();
+            long params = 0;
+            for (String name : in.names()) {
+                TorchCheckpoint.Tensor t = in.tensor(name);
+                dtypes.merge(t.dtype(), 1, Integer::sum);
+                params += t.numel();
+                if (t.dtype() == Dtype.I64) {
+                    LOG.warning(bin + ": integer tensor '" + name + "' is written as float32");
+                }
+                sources.add(new SafetensorsWriter.Source() {
+                    @Override
+                    public String name() {
+                        return name;
+                    }
+
+                    @Override
+                    public long[] shape() {
+                        return t.shape();
+                    }
+
+                    @Override
+                    public float[] data() throws IOException {
+                        return in.readFloats(name);
+                    }
+                });
+            }
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", "pt");
+            meta.put("converted_from", String.valueOf(bin.getFileName()));
+            meta.put("converter", "greenspoof convert");
+            SafetensorsWriter.write(safetensors, meta, sources);
+            return new Result(sources.size(), params, dtypes);
+        }
+    }
+}
