@@ -1,0 +1,259 @@
+package org.greenspoof.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.greenspoof.checkpoint.Checkpoint;
+import org.greenspoof.checkpoint.EncoderConfig;
+import org.greenspoof.checkpoint.PreprocessorConfig;
+import org.greenspoof.kernels.KernelProvider;
+import org.greenspoof.kernels.Kernels;
+
+/**
+ * A frozen wav2vec2-family speech encoder loaded from a Hugging Face checkpoint folder; mirrors
+ * transformers' {@code Wav2Vec2Model}, {@code HubertModel} and {@code WavLMModel} in eval mode,
+ * batch 1, without attention mask. Results equal their {@code output_hidden_states=True} output.
+ * Instances are immutable and may be shared between threads.
+ *
+ * <pre>{@code
+ * SpeechEncoder enc = SpeechEncoder.load(Path.of("models/wav2vec2-base"));
+ * float[][][] hs = enc.hiddenStates(samples16k, 6);              // hidden_states[0..6], [7][T][768]
+ * float[][] emb = enc.pooled(samples16k, new int[]{3, 6}, SpeechEncoder.Pooling.MEAN_STD);
+ * }</pre>
+ */
+public final class SpeechEncoder {
+
+    /** Query and key rows per attention tile; bounds attention memory independent of length. */
+    public static final int DEFAULT_ATTENTION_TILE = 256;
+    /** transformers' Wav2Vec2FeatureExtractor: (x - mean) / sqrt(var + 1e-7). */
+    private static final double NORMALIZE_EPS = 1e-7;
+    private static final int SAMPLE_RATE = 16000;
+
+    /** Frame pooling for {@link #pooled}. */
+    public enum Pooling {
+        /** Mean over frames: H values per layer. */
+        MEAN,
+        /** Mean, then population standard deviation over frames, concatenated: 2H values per layer. */
+        MEAN_STD
+    }
+
+    /**
+     * Every intermediate of one forward pass, [T][*] each, with HF's names: {@code convFeatures}
+     * (conv stack output), {@code extractFeatures} (its LayerNorm; null for HuBERT without
+     * feat_proj_layer_norm), {@code projected} (encoder input), {@code posConv} (positional conv
+     * output), {@code hiddenStates} [maxLayer+1][T][H].
+     */
+    public record Activations(float[][] convFeatures, float[][] extractFeatures, float[][] projected,
+                              float[][] posConv, float[][][] hiddenStates) {
+    }
+
+    private final EncoderConfig config;
+    private final PreprocessorConfig preprocessor;
+    private final Kernels kernels;
+    private final int tile;
+    private final Wav2Vec2FeatureEncoder featureExtractor;
+    private final Wav2Vec2FeatureProjection featureProjection;
+    private final Wav2Vec2Encoder encoder;
+
+    private SpeechEncoder(EncoderConfig config, PreprocessorConfig preprocessor, Kernels kernels, int tile,
+                          Wav2Vec2FeatureEncoder fe, Wav2Vec2FeatureProjection fp, Wav2Vec2Encoder enc) {
+        this.config = config;
+        this.preprocessor = preprocessor;
+        this.kernels = kernels;
+        this.tile = tile;
+        this.featureExtractor = fe;
+        this.featureProjection = fp;
+        this.encoder = enc;
+    }
+
+    /** Loads {@code config.json}, {@code preprocessor_config.json} and {@code model.safetensors} with the process kernels. */
+    public static SpeechEncoder load(Path dir) throws IOException {
+        return load(dir, KernelProvider.get());
+    }
+
+    /** As {@link #load(Path)}, with the given kernels (weights are packed for them once, here). */
+    public static SpeechEncoder load(Path dir, Kernels kernels) throws IOException {
+        try (Checkpoint ck = Checkpoint.open(dir)) {
+            EncoderConfig cfg = ck.config();
+            Activation.requireGelu("feat_extract_activation", cfg.featExtractActivation());
+            Activation.requireGelu("hidden_act", cfg.hiddenAct());
+            if (ck.preprocessor().samplingRate() != SAMPLE_RATE) {
+                throw new IllegalArgumentException(dir.resolve("preprocessor_config.json") + ": sampling_rate "
+                        + ck.preprocessor().samplingRate() + " is not supported; the wav2vec2 family runs at 16000 Hz");
+            }
+            try {
+                Wav2Vec2FeatureEncoder fe = new Wav2Vec2FeatureEncoder(ck, cfg, kernels);
+                Wav2Vec2FeatureProjection fp = new Wav2Vec2FeatureProjection(ck, cfg, fe.channels(), kernels);
+                Wav2Vec2Encoder enc = new Wav2Vec2Encoder(ck, cfg, kernels);
+                return new SpeechEncoder(cfg, ck.preprocessor(), kernels, DEFAULT_ATTENTION_TILE, fe, fp, enc);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The same model with another attention tile size (results equal up to float rounding). */
+    public SpeechEncoder withAttentionTile(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("attention tile must be >= 1, got " + rows);
+        }
+        return new SpeechEncoder(config, preprocessor, kernels, rows, featureExtractor, featureProjection, encoder);
+    }
+
+    public EncoderConfig config() {
+        return config;
+    }
+
+    public PreprocessorConfig preprocessor() {
+        return preprocessor;
+    }
+
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** L, the number of transformer layers; hidden states are indexed 0..L. */
+    public int numLayers() {
+        return encoder.numLayers;
+    }
+
+    public int hiddenSize() {
+        return encoder.hidden;
+    }
+
+    /** Frames the conv stack makes of this many samples (16000 -> 49 for the standard strides). */
+    public int frames(int samples) {
+        return featureExtractor.outLength(samples);
+    }
+
+    /** Exactly HF's {@code hidden_states[0..maxLayer]}, [maxLayer+1][T][H]; layers above maxLayer are not run. */
+    public float[][][] hiddenStates(float[] audio16k, int maxLayer) {
+        return activations(audio16k, maxLayer).hiddenStates();
+    }
+
+    /** Every intermediate up to maxLayer (see {@link Activations}). */
+    public Activations activations(float[] audio16k, int maxLayer) {
+        checkLayer(maxLayer);
+        float[] input = inputValues(audio16k);
+        int t = frames(input.length);
+        int c = featureExtractor.channels();
+        int h = encoder.hidden;
+        float[] conv = featureExtractor.forward(input, kernels);
+        float[] x = new float[t * h];
+        float[] extract = featureProjection.forward(conv, t, kernels, x);
+        float[][] projected = rows(x, t, h);
+        float[] pos = new float[t * h];
+        float[][][] hs = new float[maxLayer + 1][][];
+        encoder.forward(x, t, maxLayer, pos, (n, state, frames) -> hs[n] = rows(state, frames, h), kernels, tile, tile);
+        return new Activations(rows(conv, t, c), featureProjection.layerNorm == null ? null : rows(extract, t, c),
+                projected, rows(pos, t, h), hs);
+    }
+
+    /**
+     * Pooled embeddings of the requested layers (any order, repeats allowed) from one pass that
+     * stops at the highest of them: result[i] is the pooling of hidden_states[layers[i]] over frames.
+     */
+    public float[][] pooled(float[] audio16k, int[] layers, Pooling pooling) {
+        if (layers.length == 0) {
+            throw new IllegalArgumentException("no layers requested");
+        }
+        int max = 0;
+        for (int l : layers) {
+            checkLayer(l);
+            max = Math.max(max, l);
+        }
+        float[] input = inputValues(audio16k);
+        int t = frames(input.length);
+        int h = encoder.hidden;
+        float[] conv = featureExtractor.forward(input, kernels);
+        float[] x = new float[t * h];
+        featureProjection.forward(conv, t, kernels, x);
+        float[][] out = new float[layers.length][];
+        encoder.forward(x, t, max, null, (n, state, frames) -> {
+            float[] v = null;
+            for (int i = 0; i < layers.length; i++) {
+                if (layers[i] == n) {
+                    v = v == null ? pool(state, frames, h, pooling) : v;
+                    out[i] = v.clone();
+                }
+            }
+        }, kernels, tile, tile);
+        return out;
+    }
+
+    /** What enters the conv stack: the samples, normalised per utterance when do_normalize. */
+    float[] inputValues(float[] audio16k) {
+        if (audio16k == null || audio16k.length == 0) {
+            throw new IllegalArgumentException("audio is empty");
+        }
+        if (audio16k.length < featureExtractor.receptiveField) {
+            throw new IllegalArgumentException("audio has " + audio16k.length + " samples, fewer than one frame ("
+                    + featureExtractor.receptiveField + " samples = " + (1000 * featureExtractor.receptiveField / SAMPLE_RATE)
+                    + " ms at 16 kHz)");
+        }
+        double sum = 0;
+        for (int i = 0; i < audio16k.length; i++) {
+            float v = audio16k[i];
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("audio sample " + i + " is " + v);
+            }
+            sum += v;
+        }
+        if (!preprocessor.doNormalize()) {
+            return audio16k;
+        }
+        double mean = sum / audio16k.length;
+        double sq = 0;
+        for (float v : audio16k) {
+            sq += (v - mean) * (v - mean);
+        }
+        double inv = 1.0 / Math.sqrt(sq / audio16k.length + NORMALIZE_EPS);
+        float[] out = new float[audio16k.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) ((audio16k[i] - mean) * inv);
+        }
+        return out;
+    }
+
+    private void checkLayer(int layer) {
+        if (layer < 0 || layer > encoder.numLayers) {
+            throw new IllegalArgumentException("layer " + layer + " out of range: this model has hidden states 0.."
+                    + encoder.numLayers);
+        }
+    }
+
+    private static float[] pool(float[] x, int t, int h, Pooling pooling) {
+        double[] mean = new double[h];
+        for (int r = 0; r < t; r++) {
+            for (int c = 0; c < h; c++) {
+                mean[c] += x[r * h + c];
+            }
+        }
+        float[] out = new float[pooling == Pooling.MEAN ? h : 2 * h];
+        for (int c = 0; c < h; c++) {
+            mean[c] /= t;
+            out[c] = (float) mean[c];
+        }
+        if (pooling == Pooling.MEAN_STD) {
+            double[] sq = new double[h];
+            for (int r = 0; r < t; r++) {
+                for (int c = 0; c < h; c++) {
+                    double d = x[r * h + c] - mean[c];
+                    sq[c] += d * d;
+                }
+            }
+            for (int c = 0; c < h; c++) {
+                out[h + c] = (float) Math.sqrt(sq[c] / t);
+            }
+        }
+        return out;
+    }
+
+    private static float[][] rows(float[] flat, int t, int w) {
+        float[][] r = new float[t][];
+        for (int i = 0; i < t; i++) {
+            r[i] = Arrays.copyOfRange(flat, i * w, (i + 1) * w);
+        }
+        return r;
+    }
+}

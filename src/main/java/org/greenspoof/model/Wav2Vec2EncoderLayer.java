@@ -1,0 +1,62 @@
+package org.greenspoof.model;
+
+import java.io.IOException;
+import org.greenspoof.checkpoint.Checkpoint;
+import org.greenspoof.checkpoint.EncoderConfig;
+import org.greenspoof.kernels.Kernels;
+
+/**
+ * Mirrors transformers' {@code Wav2Vec2EncoderLayer} (post-LN: {@code h = LN1(h + Attn(h));
+ * h = LN2(h + FF(h))}) and {@code Wav2Vec2EncoderLayerStableLayerNorm} (pre-LN:
+ * {@code h = h + Attn(LN1(h)); h = h + FF(LN2(h))}), and the HuBERT / WavLM layers of both kinds.
+ */
+final class Wav2Vec2EncoderLayer {
+
+    final boolean stable;
+    final Wav2Vec2Attention attention;
+    /** {@code encoder.layers.{n}.layer_norm.{weight,bias}} (H). */
+    final LayerNorm layerNorm;
+    final Wav2Vec2FeedForward feedForward;
+    /** {@code encoder.layers.{n}.final_layer_norm.{weight,bias}} (H). */
+    final LayerNorm finalLayerNorm;
+
+    Wav2Vec2EncoderLayer(Checkpoint ck, EncoderConfig cfg, int n, Kernels kernels) throws IOException {
+        String p = "encoder.layers." + n + ".";
+        int hidden = cfg.hiddenSize();
+        stable = cfg.doStableLayerNorm();
+        if (cfg.modelType().equals("wavlm")) {
+            attention = new WavLMAttention(ck, p + "attention.", hidden, cfg.numAttentionHeads(), cfg.numBuckets(),
+                    cfg.maxBucketDistance(), n == 0, kernels);
+        } else {
+            attention = new Wav2Vec2Attention(ck, p + "attention.", hidden, cfg.numAttentionHeads(), kernels);
+        }
+        layerNorm = new LayerNorm(ck, p + "layer_norm", hidden, cfg.layerNormEps());
+        feedForward = new Wav2Vec2FeedForward(ck, p + "feed_forward.", hidden, cfg.intermediateSize(), kernels);
+        finalLayerNorm = new LayerNorm(ck, p + "final_layer_norm", hidden, cfg.layerNormEps());
+    }
+
+    /** Updates h [T][H] in place; returns the (WavLM) position bias for the next layer. */
+    float[] forward(float[] h, int t, float[] relBias, Workspace ws, Kernels kernels, int qTile, int kTile) {
+        float[] bias;
+        if (stable) {
+            layerNorm.apply(h, 0, t, ws.normed, 0);
+            bias = attention.forward(ws.normed, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
+            add(h, ws.attnOut, t * layerNorm.dim);
+            finalLayerNorm.apply(h, 0, t, ws.normed, 0);
+            feedForward.addTo(ws.normed, t, h, ws, kernels);
+        } else {
+            bias = attention.forward(h, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
+            add(h, ws.attnOut, t * layerNorm.dim);
+            layerNorm.apply(h, 0, t, h, 0);
+            feedForward.addTo(h, t, h, ws, kernels);
+            finalLayerNorm.apply(h, 0, t, h, 0);
+        }
+        return bias;
+    }
+
+    private static void add(float[] y, float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += x[i];
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package org.greenspoof.model;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.greenspoof.checkpoint.Checkpoint;
+import org.greenspoof.checkpoint.EncoderConfig;
+import org.greenspoof.kernels.Kernels;
+import org.greenspoof.kernels.PackedMatrix;
+
+/**
+ * Mirrors transformers' {@code Wav2Vec2FeatureEncoder} (also HuBERT's and WavLM's): the stack of
+ * strided 1-D convolutions turning 16 kHz samples into 50 Hz frames. Activations are frames-major
+ * ([T][C]), so the receptive field of one output frame is one contiguous run of the input and each
+ * convolution is a {@link Kernels#linear} over im2col rows.
+ *
+ * <p>The stack runs in chunks of output frames (each chunk recomputes its small receptive-field
+ * overlap), so the wide early layers never exist for the whole utterance: for 10 minutes of audio
+ * layer 0 alone would be 1.9 M frames x 512 channels. The one utterance-wide operation, the
+ * GroupNorm of layer 0 in "group" mode, gets its per-channel statistics from a first pass over
+ * layer 0.
+ */
+final class Wav2Vec2FeatureEncoder {
+
+    /** Final frames per chunk (2.56 s): bounds the working set, keeps the overlap recompute ~1 %. */
+    private static final int CHUNK_FRAMES = 128;
+    /** Layer-0 frames per tile of the GroupNorm statistics pass. */
+    private static final int STATS_TILE = 4096;
+    /** torch GroupNorm / LayerNorm default; transformers does not pass layer_norm_eps to the conv norms. */
+    private static final double CONV_NORM_EPS = 1e-5;
+
+    /**
+     * Which of transformers' three conv layer classes a layer is:
+     * {@code Wav2Vec2GroupNormConvLayer} (layer 0 with feat_extract_norm "group": GroupNorm with one
+     * group per channel, i.e. each channel normalised over time), {@code Wav2Vec2NoLayerNormConvLayer}
+     * (the other layers in "group" mode), {@code Wav2Vec2LayerNormConvLayer} ("layer": LayerNorm over
+     * channels per frame, every layer).
+     */
+    enum Norm { GROUP, NONE, LAYER }
+
+    /** One conv layer: conv (no padding), norm, GELU. */
+    static final class ConvLayer {
+        final int cIn;
+        final int cOut;
+        final int kernel;
+        final int stride;
+        final Norm norm;
+        /** {@code feature_extractor.conv_layers.{i}.conv.weight} (C_out, C_in, K), packed as [C_out][K*C_in]. */
+        private final PackedMatrix weight;
+        /** {@code feature_extractor.conv_layers.{i}.conv.bias} (C_out), only when conv_bias. */
+        private final float[] bias;
+        /** {@code feature_extractor.conv_layers.{i}.layer_norm.{weight,bias}} (C_out), GROUP and LAYER only. */
+        private final float[] normWeight;
+        private final float[] normBias;
+
+        ConvLayer(Checkpoint ck, EncoderConfig cfg, int i, Kernels kernels) throws IOException {
+            String p = "feature_extractor.conv_layers." + i + ".";
+            cIn = i == 0 ? 1 : cfg.convDim()[i - 1];
+            cOut = cfg.convDim()[i];
+            kernel = cfg.convKernel()[i];
+            stride = cfg.convStride()[i];
+            norm = cfg.featExtractNorm().equals("layer") ? Norm.LAYER : i == 0 ? Norm.GROUP : Norm.NONE;
+            float[] w = ck.tensor(p + "conv.weight", cOut, cIn, kernel);
+            weight = kernels.pack(tapsMajor(w, cOut, cIn, kernel), cOut, kernel * cIn);
+            bias = cfg.convBias() ? ck.tensor(p + "conv.bias", cOut) : null;
+            normWeight = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.weight", cOut);
+            normBias = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.bias", cOut);
+        }
+
+        int outLength(int tIn) {
+            return tIn < kernel ? 0 : (tIn - kernel) / stride + 1;
+        }
+
+        /** Rows [0, tOut) of y (from element yOff) = conv of x ([*][cIn]) from row xRow, before norm. */
+        void conv(float[] x, int xRow, int tOut, float[] y, int yOff, Kernels kernels, float[] col) {
+            int rowLen = kernel * cIn;
+            if (kernel == stride) {
+                // Non-overlapping windows: the input rows already are the im2col rows.
+                kernels.linear(x, xRow * cIn, tOut, weight, bias, y, yOff);
+                return;
+            }
+            int tile = Math.min(tOut, col.length / rowLen);
+            for (int t0 = 0; t0 < tOut; t0 += tile) {
+                int rows = Math.min(tile, tOut - t0);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(x, (xRow + (t0 + r) * stride) * cIn, col, r * rowLen, rowLen);
+                }
+                kernels.linear(col, 0, rows, weight, bias, y, yOff + t0 * cOut);
+            }
+        }
+
+        /** Norm and GELU in place on t rows of y from yOff; GROUP uses the utterance statistics. */
+        void normActivate(float[] y, int yOff, int t, double[] mean, double[] invStd) {
+            for (int r = 0; r < t; r++) {
+                int o = yOff + r * cOut;
+                switch (norm) {
+                    case GROUP -> {
+                        for (int c = 0; c < cOut; c++) {
+                            y[o + c] = (float) ((y[o + c] - mean[c]) * invStd[c] * normWeight[c] + normBias[c]);
+                        }
+                    }
+                    case LAYER -> {
+                        double s = 0;
+                        for (int c = 0; c < cOut; c++) {
+                            s += y[o + c];
+                        }
+                        double m = s / cOut;
+                        double sq = 0;
+                        for (int c = 0; c < cOut; c++) {
+                            double d = y[o + c] - m;
+                            sq += d * d;
+                        }
+                        double inv = 1.0 / Math.sqrt(sq / cOut + CONV_NORM_EPS);
+                        for (int c = 0; c < cOut; c++) {
+                            y[o + c] = (float) ((y[o + c] - m) * inv * normWeight[c] + normBias[c]);
+                        }
+                    }
+                    case NONE -> { }
+                }
+            }
+            Activation.gelu(y, yOff, t * cOut);
+        }
+    }
+
+    final ConvLayer[] layers;
+    /** Samples one output frame sees; shorter input yields no frame. */
+    final int receptiveField;
+
+    Wav2Vec2FeatureEncoder(Checkpoint ck, EncoderConfig cfg, Kernels kernels) throws IOException {
+        int n = cfg.convDim().length;
+        layers = new ConvLayer[n];
+        int rf = 1;
+        int jump = 1;
+        for (int i = 0; i < n; i++) {
+            layers[i] = new ConvLayer(ck, cfg, i, kernels);
+            rf += (layers[i].kernel - 1) * jump;
+            jump *= layers[i].stride;
+        }
+        receptiveField = rf;
+    }
+
+    int outLength(int samples) {
+        int t = samples;
+        for (ConvLayer l : layers) {
+            t = l.outLength(t);
+        }
+        return t;
+    }
+
+    int channels() {
+        return layers[layers.length - 1].cOut;
+    }
+
+    /** samples (one channel, at least one receptive field) -> conv features [T][C_last]. */
+    float[] forward(float[] samples, Kernels kernels) {
+        return forward(samples, kernels, CHUNK_FRAMES, STATS_TILE);
+    }
+
+    /** As {@link #forward(float[], Kernels)} with explicit chunk sizes (tests use small ones). */
+    float[] forward(float[] samples, Kernels kernels, int chunkFrames, int statsTile) {
+        int n = layers.length;
+        int total = outLength(samples.length);
+        int chunk = Math.min(chunkFrames, total);
+        // Rows layer i produces for one chunk of final frames (a ragged last chunk needs fewer).
+        int[] rows = new int[n];
+        rows[n - 1] = chunk;
+        for (int i = n - 1; i > 0; i--) {
+            rows[i - 1] = (rows[i] - 1) * layers[i].stride + layers[i].kernel;
+        }
+        float[][] buf = new float[n - 1][];
+        int colLen = 0;
+        for (int i = 0; i < n; i++) {
+            if (i < n - 1) {
+                buf[i] = new float[rows[i] * layers[i].cOut];
+            }
+            colLen = Math.max(colLen, rows[i] * layers[i].kernel * layers[i].cIn);
+        }
+        int statsRows = Math.min(statsTile, layers[0].outLength(samples.length));
+        float[] col = new float[Math.max(colLen, statsRows * layers[0].kernel)];
+        double[][] stats = layers[0].norm == Norm.GROUP ? groupStats(samples, kernels, col, statsRows) : new double[2][];
+        float[] out = new float[total * channels()];
+        int[] start = new int[n];
+        int[] len = new int[n];
+        for (int f0 = 0; f0 < total; f0 += chunk) {
+            // Output rows [start, start + len) of each layer for final frames [f0, f0 + chunk), back to front.
+            start[n - 1] = f0;
+            len[n - 1] = Math.min(chunk, total - f0);
+            for (int i = n - 1; i > 0; i--) {
+                start[i - 1] = start[i] * layers[i].stride;
+                len[i - 1] = (len[i] - 1) * layers[i].stride + layers[i].kernel;
+            }
+            float[] x = samples;
+            int xRow = start[0] * layers[0].stride;
+            for (int i = 0; i < n; i++) {
+                // The last layer writes straight into the result, the others into their chunk buffer.
+                float[] y = i == n - 1 ? out : buf[i];
+                int yOff = i == n - 1 ? f0 * channels() : 0;
+                layers[i].conv(x, xRow, len[i], y, yOff, kernels, col);
+                layers[i].normActivate(y, yOff, len[i], stats[0], stats[1]);
+                x = y;
+                xRow = 0;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per-channel mean and 1/sqrt(var + eps) of layer 0's conv output over the whole utterance
+     * (torch GroupNorm with C groups: population variance), merged tile by tile (Chan et al.).
+     */
+    private double[][] groupStats(float[] samples, Kernels kernels, float[] col, int tile) {
+        ConvLayer l = layers[0];
+        int t = l.outLength(samples.length);
+        float[] y = new float[tile * l.cOut];
+        double[] mean = new double[l.cOut];
+        double[] m2 = new double[l.cOut];
+        double[] tileMean = new double[l.cOut];
+        long seen = 0;
+        for (int t0 = 0; t0 < t; t0 += tile) {
+            int rows = Math.min(tile, t - t0);
+            l.conv(samples, t0 * l.stride, rows, y, 0, kernels, col);
+            Arrays.fill(tileMean, 0);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < l.cOut; c++) {
+                    tileMean[c] += y[r * l.cOut + c];
+                }
+            }
+            for (int c = 0; c < l.cOut; c++) {
+                tileMean[c] /= rows;
+                double tileM2 = 0;
+                for (int r = 0; r < rows; r++) {
+                    double d = y[r * l.cOut + c] - tileMean[c];
+                    tileM2 += d * d;
+                }
+                double delta = tileMean[c] - mean[c];
+                long merged = seen + rows;
+                mean[c] += delta * rows / merged;
+                m2[c] += tileM2 + delta * delta * seen * rows / merged;
+            }
+            seen += rows;
+        }
+        double[] invStd = new double[l.cOut];
+        for (int c = 0; c < l.cOut; c++) {
+            invStd[c] = 1.0 / Math.sqrt(m2[c] / t + CONV_NORM_EPS);
+        }
+        return new double[][]{mean, invStd};
+    }
+
+    /** (C_out, C_in, K) -> [C_out][K][C_in], the order of a frames-major im2col row. */
+    static float[] tapsMajor(float[] w, int cOut, int cIn, int k) {
+        float[] r = new float[w.length];
+        for (int o = 0; o < cOut; o++) {
+            for (int c = 0; c < cIn; c++) {
+                for (int j = 0; j < k; j++) {
+                    r[(o * k + j) * cIn + c] = w[(o * cIn + c) * k + j];
+                }
+            }
+        }
+        return r;
+    }
+}

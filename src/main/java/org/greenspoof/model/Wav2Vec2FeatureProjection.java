@@ -1,0 +1,55 @@
+package org.greenspoof.model;
+
+import java.io.IOException;
+import org.greenspoof.checkpoint.Checkpoint;
+import org.greenspoof.checkpoint.EncoderConfig;
+import org.greenspoof.kernels.Kernels;
+import org.greenspoof.kernels.PackedMatrix;
+
+/**
+ * Mirrors transformers' {@code Wav2Vec2FeatureProjection} / {@code HubertFeatureProjection}:
+ * LayerNorm over the conv channels (HuBERT: only with {@code feat_proj_layer_norm}), then Linear to
+ * the hidden size.
+ */
+final class Wav2Vec2FeatureProjection {
+
+    final int in;
+    final int out;
+    /** {@code feature_projection.layer_norm.{weight,bias}} (C_last); null for HuBERT without it. */
+    final LayerNorm layerNorm;
+    /** {@code feature_projection.projection.weight} (H, C_last). */
+    private final PackedMatrix projection;
+    /** {@code feature_projection.projection.bias} (H). */
+    private final float[] projectionBias;
+
+    Wav2Vec2FeatureProjection(Checkpoint ck, EncoderConfig cfg, int in, Kernels kernels) throws IOException {
+        this.in = in;
+        this.out = cfg.hiddenSize();
+        boolean ln = !cfg.modelType().equals("hubert") || cfg.featProjLayerNorm();
+        if (ln) {
+            layerNorm = new LayerNorm(ck, "feature_projection.layer_norm", in, cfg.layerNormEps());
+        } else {
+            if (ck.has("feature_projection.layer_norm.weight")) {
+                throw new IllegalArgumentException("config.json says feat_proj_layer_norm: false but the checkpoint has "
+                        + "feature_projection.layer_norm.weight");
+            }
+            layerNorm = null;
+        }
+        projection = kernels.pack(ck.tensor("feature_projection.projection.weight", out, in), out, in);
+        projectionBias = ck.tensor("feature_projection.projection.bias", out);
+    }
+
+    /**
+     * features [T][C] -> normalised features (HF {@code extract_features}; the input itself without a
+     * LayerNorm) and writes the projection [T][H] into {@code projected}.
+     */
+    float[] forward(float[] features, int t, Kernels kernels, float[] projected) {
+        float[] normed = features;
+        if (layerNorm != null) {
+            normed = new float[features.length];
+            layerNorm.apply(features, 0, t, normed, 0);
+        }
+        kernels.linear(normed, 0, t, projection, projectionBias, projected, 0);
+        return normed;
+    }
+}

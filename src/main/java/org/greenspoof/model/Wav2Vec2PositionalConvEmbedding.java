@@ -1,0 +1,97 @@
+package org.greenspoof.model;
+
+import java.io.IOException;
+import org.greenspoof.checkpoint.Checkpoint;
+import org.greenspoof.checkpoint.EncoderConfig;
+import org.greenspoof.kernels.Kernels;
+import org.greenspoof.kernels.PackedMatrix;
+
+/**
+ * Mirrors transformers' {@code Wav2Vec2PositionalConvEmbedding} (shared by HuBERT and WavLM): a
+ * grouped Conv1d(H, H, K, padding K/2, groups G) under weight norm with dim=2, then
+ * {@code Wav2Vec2SamePadLayer} (drops the last frame when K is even) and GELU. The output is what
+ * the encoder adds to its input.
+ */
+final class Wav2Vec2PositionalConvEmbedding {
+
+    /** Rows of one im2col tile; bounds the workspace for long inputs. */
+    private static final int ROW_TILE = 128;
+
+    final int hidden;
+    final int kernel;
+    final int groups;
+    final int perGroup;
+    /**
+     * Effective weight {@code g[k] * v[o,i,k] / ||v[:,:,k]||} from {@code encoder.pos_conv_embed.conv.weight_g}
+     * (1, 1, K) and {@code ...conv.weight_v} (H, H/G, K) (or their {@code parametrizations.weight.original0/1}
+     * names), one matrix per group laid out [H/G][K*(H/G)].
+     */
+    private final PackedMatrix[] weight;
+    /** {@code encoder.pos_conv_embed.conv.bias} (H), split per group. */
+    private final float[][] bias;
+
+    Wav2Vec2PositionalConvEmbedding(Checkpoint ck, EncoderConfig cfg, Kernels kernels) throws IOException {
+        hidden = cfg.hiddenSize();
+        kernel = cfg.numConvPosEmbeddings();
+        groups = cfg.numConvPosEmbeddingGroups();
+        perGroup = hidden / groups;
+        float[] g = ck.tensor("encoder.pos_conv_embed.conv.weight_g", 1, 1, kernel);
+        float[] v = ck.tensor("encoder.pos_conv_embed.conv.weight_v", hidden, perGroup, kernel);
+        float[] b = ck.tensor("encoder.pos_conv_embed.conv.bias", hidden);
+        // Weight norm with dim=2: the norm runs over all output and input channels of one tap.
+        double[] scale = new double[kernel];
+        for (int i = 0; i < v.length; i++) {
+            scale[i % kernel] += (double) v[i] * v[i];
+        }
+        for (int k = 0; k < kernel; k++) {
+            scale[k] = g[k] / Math.sqrt(scale[k]);
+        }
+        weight = new PackedMatrix[groups];
+        bias = new float[groups][perGroup];
+        for (int gi = 0; gi < groups; gi++) {
+            float[] w = new float[perGroup * kernel * perGroup];
+            for (int o = 0; o < perGroup; o++) {
+                int oc = gi * perGroup + o;
+                for (int c = 0; c < perGroup; c++) {
+                    for (int k = 0; k < kernel; k++) {
+                        w[(o * kernel + k) * perGroup + c] = (float) (v[(oc * perGroup + c) * kernel + k] * scale[k]);
+                    }
+                }
+                bias[gi][o] = b[oc];
+            }
+            weight[gi] = kernels.pack(w, perGroup, kernel * perGroup);
+        }
+    }
+
+    /** x [T][H] -> out [T][H] = GELU(conv(x)) with the frame alignment of the padded, trimmed conv. */
+    void forward(float[] x, int t, Kernels kernels, float[] out) {
+        int rowLen = kernel * perGroup;
+        int tile = Math.min(ROW_TILE, t);
+        float[] col = new float[tile * rowLen];
+        float[] res = new float[tile * perGroup];
+        int pad = kernel / 2;
+        for (int gi = 0; gi < groups; gi++) {
+            int c0 = gi * perGroup;
+            for (int t0 = 0; t0 < t; t0 += tile) {
+                int rows = Math.min(tile, t - t0);
+                for (int r = 0; r < rows; r++) {
+                    int base = r * rowLen;
+                    for (int k = 0; k < kernel; k++) {
+                        int src = t0 + r + k - pad;
+                        int dst = base + k * perGroup;
+                        if (src < 0 || src >= t) {
+                            java.util.Arrays.fill(col, dst, dst + perGroup, 0f);
+                        } else {
+                            System.arraycopy(x, src * hidden + c0, col, dst, perGroup);
+                        }
+                    }
+                }
+                kernels.linear(col, 0, rows, weight[gi], bias[gi], res, 0);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(res, r * perGroup, out, (t0 + r) * hidden + c0, perGroup);
+                }
+            }
+        }
+        Activation.gelu(out, 0, t * hidden);
+    }
+}
