@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 InspectCommand.class,
                 ConvertCommand.class,
+                BenchCommand.class,
                 HiddenStatesCommand.class,
         })
 public final class GreenspoofCli implements Runnable {

@@ -15,24 +15,25 @@ public final class KernelProvider {
     /** Below 128-bit vectors (or with C1 only) the incubator API is slower than plain loops. */
     private static final int MIN_VECTOR_BITS = 128;
 
-    private static final Kernels SCALAR = new ScalarKernels();
+    private static final int CORES = ThreadPool.shared().size();
+    private static final Kernels SCALAR = new ScalarKernels().withThreads(CORES);
     private static final Probe PROBE = probe();
     private static final Kernels DEFAULT = choose();
 
     private KernelProvider() {
     }
 
-    /** The kernels this process uses. */
+    /** The kernels this process uses, splitting matrix products over all cores. */
     public static Kernels get() {
         return DEFAULT;
     }
 
-    /** The scalar reference kernels, always available. */
+    /** The scalar reference kernels, always available (all cores; see {@link Kernels#withThreads}). */
     public static Kernels scalar() {
         return SCALAR;
     }
 
-    /** The vector kernels, or null when this JVM cannot run them (see {@link #reason()}). */
+    /** The vector kernels on all cores, or null when this JVM cannot run them (see {@link #reason()}). */
     public static Kernels vectorOrNull() {
         return PROBE.vector;
     }
@@ -61,7 +62,7 @@ public final class KernelProvider {
         Kernels vector;
         try {
             bits = VectorKernels.preferredBits();
-            vector = new VectorKernels();
+            vector = new VectorKernels().withThreads(CORES);
         } catch (LinkageError | RuntimeException e) {
             return new Probe(null, "Vector API unusable: " + e);
         }

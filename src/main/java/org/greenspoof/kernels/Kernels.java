@@ -4,17 +4,42 @@ package org.greenspoof.kernels;
  * The numeric primitives every model runs on. Two implementations exist: {@link ScalarKernels}
  * (plain Java, the reference) and {@code VectorKernels} (jdk.incubator.vector). Which one a
  * process uses is decided once by {@link KernelProvider}; tests may ask for either explicitly.
+ * Instances are immutable and safe to share between threads.
  */
 public interface Kernels {
 
-    /** Short name for logs and reports, e.g. "scalar" or "vector(512-bit)". */
+    /** Short name for logs and reports, e.g. "scalar x1" or "vector(512-bit) x2". */
     String name();
+
+    /**
+     * A view of the same kernels whose {@link #linear} splits its work over {@code threads}
+     * threads of the shared {@link ThreadPool} (the caller included; capped at the pool size).
+     * Results do not depend on the thread count. Weights packed by one view work with all.
+     */
+    Kernels withThreads(int threads);
 
     /** Sum of a[aOff+i] * b[bOff+i] for i in [0, n). */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
     /** y[yOff+i] += alpha * x[xOff+i] for i in [0, n). */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * x[i] = GELU(x[i]) = x Phi(x) (the exact erf form: transformers' "gelu") for i in
+     * [off, off+n), in place. Relative error below 1e-6 + 2 x^2 2^-24 (erfc fit to 1.2e-7,
+     * evaluated in float; the second term is the rounding of exp's argument in the far left tail).
+     */
+    void gelu(float[] x, int off, int n);
+
+    /** The largest of x[off, off+n); negative infinity when n is 0. */
+    float max(float[] x, int off, int n);
+
+    /**
+     * x[i] = exp(x[i] - shift) in place for i in [off, off+n); returns the sum of the new values
+     * (the softmax numerator and denominator with shift = the row maximum). Arguments below -87
+     * may give exp(-87) = 1.6e-38 instead of a subnormal.
+     */
+    float expSum(float[] x, int off, int n, float shift);
 
     /**
      * Prepares a weight in PyTorch {@code nn.Linear} layout ({@code w[n][k]}, row-major, as
@@ -24,7 +49,8 @@ public interface Kernels {
 
     /**
      * y[m][n] = x[m][k] . w[n][k] + bias[n] (bias may be null), with x read from xOff (row
-     * stride k) and y written from yOff (row stride n). Overwrites y.
+     * stride k) and y written from yOff (row stride n). Overwrites y; y must not overlap x.
+     * Allocates nothing.
      */
     void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff);
 }

@@ -103,18 +103,10 @@ class Wav2Vec2Attention {
                                 ws.scores[so + c] += g * relBias[bo + c];
                             }
                         }
-                        float m = ws.runMax[i];
-                        for (int c = 0; c < nk; c++) {
-                            m = Math.max(m, ws.scores[so + c]);
-                        }
+                        float m = Math.max(ws.runMax[i], kernels.max(ws.scores, so, nk));
                         float corr = (float) Math.exp(ws.runMax[i] - m);
-                        double sum = 0;
-                        for (int c = 0; c < nk; c++) {
-                            float e = (float) Math.exp(ws.scores[so + c] - m);
-                            ws.scores[so + c] = e;
-                            sum += e;
-                        }
-                        ws.runSum[i] = (float) (ws.runSum[i] * corr + sum);
+                        float sum = kernels.expSum(ws.scores, so, nk, m);
+                        ws.runSum[i] = ws.runSum[i] * corr + sum;
                         ws.runMax[i] = m;
                         if (corr != 1f) {
                             for (int c = 0; c < d; c++) {

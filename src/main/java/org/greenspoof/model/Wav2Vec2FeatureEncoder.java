@@ -89,7 +89,7 @@ final class Wav2Vec2FeatureEncoder {
         }
 
         /** Norm and GELU in place on t rows of y from yOff; GROUP uses the utterance statistics. */
-        void normActivate(float[] y, int yOff, int t, double[] mean, double[] invStd) {
+        void normActivate(float[] y, int yOff, int t, double[] mean, double[] invStd, Kernels kernels) {
             for (int r = 0; r < t; r++) {
                 int o = yOff + r * cOut;
                 switch (norm) {
@@ -117,7 +117,7 @@ final class Wav2Vec2FeatureEncoder {
                     case NONE -> { }
                 }
             }
-            Activation.gelu(y, yOff, t * cOut);
+            kernels.gelu(y, yOff, t * cOut);
         }
     }
 
@@ -195,7 +195,7 @@ final class Wav2Vec2FeatureEncoder {
                 float[] y = i == n - 1 ? out : buf[i];
                 int yOff = i == n - 1 ? f0 * channels() : 0;
                 layers[i].conv(x, xRow, len[i], y, yOff, kernels, col);
-                layers[i].normActivate(y, yOff, len[i], stats[0], stats[1]);
+                layers[i].normActivate(y, yOff, len[i], stats[0], stats[1], kernels);
                 x = y;
                 xRow = 0;
             }

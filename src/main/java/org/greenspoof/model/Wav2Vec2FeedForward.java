@@ -36,7 +36,7 @@ final class Wav2Vec2FeedForward {
         for (int r0 = 0; r0 < t; r0 += ws.ffRows) {
             int rows = Math.min(ws.ffRows, t - r0);
             kernels.linear(x, r0 * hidden, rows, intermediateDense, intermediateBias, ws.ffInter, 0);
-            Activation.gelu(ws.ffInter, 0, rows * intermediate);
+            kernels.gelu(ws.ffInter, 0, rows * intermediate);
             kernels.linear(ws.ffInter, 0, rows, outputDense, outputBias, ws.ffOut, 0);
             int o = r0 * hidden;
             for (int i = 0; i < rows * hidden; i++) {

@@ -92,6 +92,6 @@ final class Wav2Vec2PositionalConvEmbedding {
                 }
             }
         }
-        Activation.gelu(out, 0, t * hidden);
+        kernels.gelu(out, 0, t * hidden);
     }
 }

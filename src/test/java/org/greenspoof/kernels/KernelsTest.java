@@ -1,9 +1,13 @@
 package org.greenspoof.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,30 +51,172 @@ class KernelsTest {
         }
     }
 
+    /**
+     * erfc fit (1.2e-7) evaluated in float: a few float ulps through the polynomial and exp, plus
+     * about three roundings of exp's argument -x^2/2 (scaling, squaring, polynomial), i.e. up to 2 x^2 2^-24.
+     */
+    private static final double GELU_REL_TOL = 1e-6;
+
+    private static double geluTolerance(double x, double want) {
+        return (GELU_REL_TOL + 2 * x * x * 0x1p-24) * Math.abs(want) + 1e-37;
+    }
+
+    /** Exact GELU through erf's Taylor series (converges to ~1e-16 for |x/sqrt 2| <= 3) or its tails. */
+    private static double geluReference(double x) {
+        double z = x / Math.sqrt(2);
+        if (Math.abs(z) > 3) {
+            // erfc(|z|) by its asymptotic continued fraction (Lentz), accurate to 1e-12 here.
+            double a = Math.abs(z), f = a, c = a, d = 0;
+            for (int k = 1; k < 200; k++) {
+                double num = k / 2.0;
+                d = 1 / (a + num * d);
+                c = a + num / c;
+                f *= c * d;
+            }
+            double erfcAbs = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+            return z > 0 ? x * (1 - erfcAbs / 2) : x * erfcAbs / 2;
+        }
+        double term = z, erf = z;
+        for (int k = 1; k < 80; k++) {
+            term *= -z * z / k;
+            erf += term / (2 * k + 1);
+        }
+        erf *= 2 / Math.sqrt(Math.PI);
+        return 0.5 * x * (1 + erf);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"1x1x1", "3x5x7", "49x48x40", "17x33x65", "200x64x96", "5x512x10"})
+    @ValueSource(ints = {0, 1, 15, 16, 17, 1000})
+    void geluMaxAndExpSumMatchReference(int n) {
+        Random r = new Random(n);
+        float[] x = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 4);
+        }
+        if (n > 5) {
+            x[3] = -12f; // deep left tail: GELU ~ -2e-32, still relatively accurate
+            x[4] = 9f;
+            x[5] = 0f;
+            x[6] = -30f; // erfc underflows float: GELU is 0 within the absolute floor
+        }
+        for (Kernels k : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            float[] g = x.clone();
+            k.gelu(g, 2, n);
+            assertEquals(x[0], g[0]);
+            assertEquals(x[1], g[1]);
+            assertEquals(x[n + 2], g[n + 2]);
+            double refMax = Double.NEGATIVE_INFINITY;
+            for (int i = 2; i < n + 2; i++) {
+                double want = geluReference(x[i]);
+                assertEquals(want, g[i], geluTolerance(x[i], want), k.name() + " gelu(" + x[i] + ")");
+                refMax = Math.max(refMax, x[i]);
+            }
+            assertEquals((float) refMax, k.max(x, 2, n), k.name() + " max");
+            float[] e = x.clone();
+            float shift = n == 0 ? 0f : (float) refMax;
+            float sum = k.expSum(e, 2, n, shift);
+            double refSum = 0;
+            for (int i = 2; i < n + 2; i++) {
+                double want = Math.exp(x[i] - shift); // the float difference, as the contract says
+                refSum += want;
+                assertEquals(want, e[i], 2e-7 * want + 2e-38, k.name() + " exp");
+            }
+            assertEquals(refSum, sum, 1e-6 * refSum, k.name() + " expSum");
+            assertEquals(x[1], e[1]);
+            assertEquals(x[n + 2], e[n + 2]);
+        }
+    }
+
+    /**
+     * Worst-case relative error of float32 summation of k products (recursive summation bound
+     * k * 2^-24 times the sum of magnitudes, plus one rounding for the bias): any blocking order
+     * stays inside it, while a wrong or missing term is off by O(1) times a term.
+     */
+    private static double linearTolerance(int k, double magnitude) {
+        return (k + 2) * 0x1p-24 * magnitude + 1e-6;
+    }
+
+    /** m x k x n; chosen to hit row, column and k tails of every block size, and both thread splits. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1x1x1", "3x5x7", "1x768x768", "7x17x33", "17x33x65", "49x48x40", "33x65x17",
+            "65x767x767", "200x64x96", "5x512x10", "300x600x17", "130x257x300", "129x1536x64"})
     void linearMatchesReference(String shape) {
         String[] p = shape.split("x");
         int m = Integer.parseInt(p[0]), k = Integer.parseInt(p[1]), n = Integer.parseInt(p[2]);
         Random r = new Random(shape.hashCode());
         float[] x = random(r, 2 + m * k), w = random(r, n * k), bias = random(r, n);
         double[] ref = new double[m * n];
+        double[] mag = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                double s = bias[j];
+                double s = bias[j], a = Math.abs(bias[j]);
                 for (int t = 0; t < k; t++) {
-                    s += (double) x[2 + i * k + t] * w[j * k + t];
+                    double term = (double) x[2 + i * k + t] * w[j * k + t];
+                    s += term;
+                    a += Math.abs(term);
                 }
                 ref[i * n + j] = s;
+                mag[i * n + j] = a;
             }
         }
-        for (Kernels kern : new Kernels[] {KernelProvider.scalar(), vector()}) {
-            PackedMatrix pw = kern.pack(w, n, k);
-            float[] y = new float[1 + m * n];
-            kern.linear(x, 2, m, pw, bias, y, 1);
-            for (int i = 0; i < m * n; i++) {
-                assertEquals(ref[i], y[1 + i], REL_TOL * Math.sqrt(k) * 10, kern.name() + " linear " + shape + " @" + i);
+        for (Kernels base : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            float[] single = null;
+            for (int threads : new int[] {1, 2}) {
+                Kernels kern = base.withThreads(threads);
+                PackedMatrix pw = kern.pack(w, n, k);
+                for (float[] b : new float[][] {bias, null}) {
+                    float[] y = new float[2 + m * n];
+                    java.util.Arrays.fill(y, Float.NaN);
+                    kern.linear(x, 2, m, pw, b, y, 1);
+                    assertTrue(Float.isNaN(y[0]) && Float.isNaN(y[1 + m * n]), kern.name() + " wrote outside y");
+                    for (int i = 0; i < m * n; i++) {
+                        double want = b == null ? ref[i] - bias[i % n] : ref[i];
+                        assertEquals(want, y[1 + i], linearTolerance(k, mag[i]), kern.name() + " " + shape + " @" + i);
+                    }
+                    if (b != null) {
+                        if (single == null) {
+                            single = y;
+                        } else {
+                            assertArrayEquals(single, y, kern.name() + ": result depends on the thread count");
+                        }
+                    }
+                }
             }
         }
+    }
+
+    @Test
+    void linearRejectsMismatchedBuffersAndForeignPacking() {
+        Kernels v = vector();
+        PackedMatrix pw = v.pack(new float[12], 3, 4);
+        assertThrows(IllegalArgumentException.class, () -> v.linear(new float[7], 0, 2, pw, null, new float[6], 0));
+        assertThrows(IllegalArgumentException.class, () -> v.linear(new float[8], 0, 2, pw, null, new float[5], 0));
+        assertThrows(IllegalArgumentException.class, () -> v.linear(new float[8], 0, 2, pw, new float[2], new float[6], 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> KernelProvider.scalar().linear(new float[8], 0, 2, pw, null, new float[6], 0));
+        assertThrows(IllegalArgumentException.class, () -> v.withThreads(0));
+    }
+
+    @Test
+    void threadPoolRunsEveryPartOnceAndPropagatesFailures() {
+        ThreadPool pool = ThreadPool.shared();
+        int parts = pool.size();
+        java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(parts);
+        for (int round = 0; round < 100; round++) {
+            pool.run(parts, (part, n) -> {
+                assertEquals(parts, n);
+                hits.incrementAndGet(part);
+                pool.run(2, (inner, m) -> hits.addAndGet(part, 0));
+            });
+        }
+        for (int i = 0; i < parts; i++) {
+            assertEquals(100, hits.get(i), "part " + i);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run(parts, (part, n) -> {
+            if (part == n - 1) {
+                throw new IllegalStateException("part " + part);
+            }
+        }));
+        assertEquals("part " + (parts - 1), e.getMessage());
     }
 }

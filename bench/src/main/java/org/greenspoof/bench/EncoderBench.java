@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.greenspoof.cli.BenchCommand;
 import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.model.SpeechEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,7 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One encoder forward pass (all layers) over {@code seconds} of audio. Run from the repository
+ * One encoder forward pass up to hidden state {@code maxLayer} (-1: all layers) over
+ * {@code seconds} of audio on {@code threads} threads. GFLOP/s = greenspoof bench's analytic
+ * count (the aux counter "flops" per run, printed as a rate) over the time per run. Run from the repository
  * root; for the real-size figure point {@code model} at the full-size check model:
  * {@code bench/run EncoderBench -p model=/tmp/w2v2-full/w2v2-base-full} (made by
  * {@code tools/make_encoder_fixtures.py --full-size /tmp/w2v2-full}).
@@ -41,6 +44,15 @@ public class EncoderBench {
     @Param({"scalar", "vector"})
     String impl;
 
+    @Param({"1"})
+    int threads;
+
+    @Param({"-1"})
+    int maxLayer;
+
+    private int layers;
+    private double gflop;
+
     private SpeechEncoder encoder;
     private float[] audio;
 
@@ -50,16 +62,19 @@ public class EncoderBench {
         if (kernels == null) {
             throw new IllegalStateException("vector kernels unavailable: " + KernelProvider.reason());
         }
-        encoder = SpeechEncoder.load(Path.of(model), kernels);
+        encoder = SpeechEncoder.load(Path.of(model), kernels.withThreads(threads));
+        layers = maxLayer < 0 ? encoder.numLayers() : maxLayer;
         Random r = new Random(1);
         audio = new float[seconds * 16000];
         for (int i = 0; i < audio.length; i++) {
             audio[i] = (float) (0.1 * r.nextGaussian() + 0.2 * Math.sin(i * 0.05));
         }
+        gflop = BenchCommand.gflop(encoder.config(), audio.length, layers);
     }
 
     @Benchmark
-    public float[][][] hiddenStates() {
-        return encoder.hiddenStates(audio, encoder.numLayers());
+    public float[][][] hiddenStates(FlopCounter counter) {
+        counter.flops += (long) (gflop * 1e9);
+        return encoder.hiddenStates(audio, layers);
     }
 }

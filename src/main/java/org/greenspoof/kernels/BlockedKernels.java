@@ -1,0 +1,126 @@
+package org.greenspoof.kernels;
+
+/**
+ * What the scalar and vector kernels share: weights packed into column panels, and {@code linear}
+ * split over the threads of the {@link ThreadPool} by whole panels (each thread reads only its
+ * share of the weights) or, when there are too few panels to share evenly, by row blocks. Every
+ * output element is computed by the same instruction sequence whatever the split, so results do
+ * not depend on the thread count.
+ */
+abstract class BlockedKernels implements Kernels {
+
+    /** Below this many flops a product runs on the calling thread: waking a worker costs more. */
+    private static final long MIN_PARALLEL_FLOPS = 1L << 21;
+
+    private final int threads;
+    private final ThreadLocal<LinearTask> tasks = ThreadLocal.withInitial(LinearTask::new);
+
+    BlockedKernels(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, not " + threads);
+        }
+        this.threads = threads;
+    }
+
+    /** Threads {@code linear} splits its work over. */
+    public final int threads() {
+        return threads;
+    }
+
+    /** Output columns per packed weight panel. */
+    abstract int panelWidth();
+
+    /** Output rows a row-wise split keeps together. */
+    abstract int rowBlock();
+
+    /** Short name without the thread count. */
+    abstract String baseName();
+
+    /** Computes rows [r0, r1) of y for the output column panels [p0, p1). */
+    abstract void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+            int r0, int r1, int p0, int p1);
+
+    @Override
+    public final String name() {
+        return baseName() + " x" + threads;
+    }
+
+    @Override
+    public final void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff) {
+        checkLinear(x, xOff, m, w, bias, y, yOff);
+        int panels = panels(w.n);
+        int parts = Math.min(threads, ThreadPool.shared().size());
+        if (parts <= 1 || 2L * m * w.n * w.k < MIN_PARALLEL_FLOPS) {
+            linearBlock(x, xOff, m, w, bias, y, yOff, 0, m, 0, panels);
+            return;
+        }
+        LinearTask t = tasks.get();
+        t.set(x, xOff, m, w, bias, y, yOff, panels >= parts && (panels % parts == 0 || panels >= 4 * parts));
+        try {
+            ThreadPool.shared().run(parts, t);
+        } finally {
+            t.clear();
+        }
+    }
+
+    final int panels(int n) {
+        return (n + panelWidth() - 1) / panelWidth();
+    }
+
+    private void checkLinear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff) {
+        if (w.packer != getClass()) {
+            throw new IllegalArgumentException("weight packed by " + w.packer.getSimpleName() + ", not by "
+                    + getClass().getSimpleName());
+        }
+        if (m < 0 || xOff < 0 || yOff < 0 || (long) xOff + (long) m * w.k > x.length
+                || (long) yOff + (long) m * w.n > y.length || (bias != null && bias.length < w.n)) {
+            throw new IllegalArgumentException("linear: m=" + m + " n=" + w.n + " k=" + w.k + " does not fit x["
+                    + x.length + "]@" + xOff + ", y[" + y.length + "]@" + yOff
+                    + (bias == null ? "" : ", bias[" + bias.length + "]"));
+        }
+    }
+
+    /** One caller's reusable job description, so that a parallel call allocates nothing. */
+    private final class LinearTask implements ThreadPool.Task {
+        private float[] x;
+        private int xOff;
+        private int m;
+        private PackedMatrix w;
+        private float[] bias;
+        private float[] y;
+        private int yOff;
+        private boolean byPanels;
+
+        void set(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff, boolean byPanels) {
+            this.x = x;
+            this.xOff = xOff;
+            this.m = m;
+            this.w = w;
+            this.bias = bias;
+            this.y = y;
+            this.yOff = yOff;
+            this.byPanels = byPanels;
+        }
+
+        void clear() {
+            set(null, 0, 0, null, null, null, 0, false);
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int panels = panels(w.n);
+            if (byPanels) {
+                linearBlock(x, xOff, m, w, bias, y, yOff, 0, m, share(panels, part, parts), share(panels, part + 1, parts));
+            } else {
+                int blocks = (m + rowBlock() - 1) / rowBlock();
+                int r0 = Math.min(m, share(blocks, part, parts) * rowBlock());
+                int r1 = Math.min(m, share(blocks, part + 1, parts) * rowBlock());
+                linearBlock(x, xOff, m, w, bias, y, yOff, r0, r1, 0, panels);
+            }
+        }
+
+        private int share(int units, int part, int parts) {
+            return (int) ((long) units * part / parts);
+        }
+    }
+}

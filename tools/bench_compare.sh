@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Side-by-side speed of greenspoof, ONNX Runtime (Java API) and PyTorch on the same full-size
+# random-weight wav2vec2-base checkpoint and the same input; prints each RTF and the ratios, then
+# greenspoof's peak RSS on a 60 s input against the weights' size.
+#
+#   tools/bench_compare.sh [WORKDIR]          (default /tmp/greenspoof-bench; reused between runs)
+#
+# Environment: BENCH_SECONDS (1,4,10), BENCH_THREADS (1,2), BENCH_LAYERS (12,2: full depth and
+# hidden_states[2]), BENCH_RUNS (5), BENCH_WARMUP (2), JAVA_HOME (the JDK for greenspoof and ORT).
+# PyTorch runs as the issue measured it at its fastest: Debian's torch 1.13 with
+# OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE and OpenBLAS/OpenMP/torch threads all set.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-/tmp/greenspoof-bench}
+secs=${BENCH_SECONDS:-1,4,10}
+threads=${BENCH_THREADS:-1,2}
+layers=${BENCH_LAYERS:-12,2}
+runs=${BENCH_RUNS:-5}
+warmup=${BENCH_WARMUP:-2}
+py=/usr/bin/python3
+if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+model="$work/w2v2-base-full"
+mkdir -p "$work/results"
+rm -f "$work"/results/*.json
+
+if [ ! -f "$model/model.safetensors" ]; then
+  echo "== building the full-size random-weight checkpoint in $model" >&2
+  "$py" "$root/tools/make_encoder_fixtures.py" --full-size "$work"
+fi
+for k in ${layers//,/ }; do
+  if [ ! -f "$work/onnx/layer$k.onnx" ] && { [ "$k" != 12 ] || [ ! -f "$work/onnx/full.onnx" ]; }; then
+    echo "== exporting to ONNX" >&2
+    "$py" "$root/tools/bench_compare.py" export --model "$model" --out-dir "$work/onnx" --max-layer ${layers//,/ }
+    break
+  fi
+done
+echo "== building greenspoof and the benchmark module" >&2
+(cd "$root" && mvn -B -q -DskipTests package && mvn -B -q -f bench/pom.xml package) >&2
+
+echo "== greenspoof" >&2
+JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds "$secs" --threads "$threads" \
+  --max-layer "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof.json"
+
+echo "== ONNX Runtime" >&2
+for t in ${threads//,/ }; do
+  for k in ${layers//,/ }; do
+    onnx="$work/onnx/layer$k.onnx"; [ -f "$onnx" ] || onnx="$work/onnx/full.onnx"
+    "$java" -cp "$root/bench/target/benchmarks.jar" org.greenspoof.bench.OrtRunner "$onnx" "$k" "$t" "$secs" \
+      "$runs" "$warmup" > "$work/results/ort-$t-$k.json"
+  done
+done
+
+echo "== PyTorch" >&2
+for t in ${threads//,/ }; do
+  OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t \
+    "$py" "$root/tools/bench_compare.py" torch --model "$model" --threads "$t" --seconds ${secs//,/ } \
+    --max-layer ${layers//,/ } --runs "$runs" --warmup "$warmup" > "$work/results/torch-$t.json"
+done
+
+echo
+echo "$(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $("$java" -version 2>&1 | head -1)"
+"$py" "$root/tools/bench_compare.py" report "$work"/results/*.json
+
+echo
+echo "== memory: greenspoof on a 60 s input" >&2
+weights_mb=$(( $(stat -c %s "$model/model.safetensors") / 1048576 ))
+JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds 60 --threads "${threads##*,}" \
+  --runs 1 --warmup 0 --json > "$work/results/memory.json.txt"
+"$py" - "$work/results/memory.json.txt" "$weights_mb" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))[-1]
+w = int(sys.argv[2])
+print(f"60 s input: peak RSS {r['peak_rss_mb']} MB; weights {w} MB + 300 MB = {w + 300} MB; RTF {r['rtf']:.4f}")
+PY
