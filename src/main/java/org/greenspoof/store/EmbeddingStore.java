@@ -3,16 +3,15 @@ package org.greenspoof.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.greenspoof.dataset.Label;
+import org.greenspoof.io.AtomicFiles;
 
 /**
  * An embedding store: a folder holding
@@ -22,8 +21,8 @@ import org.greenspoof.dataset.Label;
  *   <li>{@code index.json}: the committed shards in order, each with its file name, CRC-32 and utterances
  *       ({@code [id, label, attack, speaker, seconds]}), and the utterances that failed ({@code id, path, error}).</li>
  * </ul>
- * Crash safety: a shard is written to a temporary file and atomically renamed, then the index is
- * rewritten the same way. A shard exists in the store only once the index names it; on reopening,
+ * Crash safety: a shard is written to a temporary file and atomically renamed ({@link AtomicFiles}),
+ * then the index is rewritten the same way. A shard exists in the store only once the index names it; on reopening,
  * files the index does not name (left by a crash between the two renames) are deleted, so a killed
  * run resumes at the first utterance not in the index, with nothing duplicated or lost.
  */
@@ -117,7 +116,8 @@ public final class EmbeddingStore {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (!keep.contains(n) && (n.startsWith("shard-") || n.endsWith(".tmp"))) {
+                // AtomicFiles' temporaries are ".NAME.tmp-RANDOM".
+                if (!keep.contains(n) && (n.startsWith("shard-") || (n.startsWith(".") && n.contains(".tmp-")))) {
                     Files.delete(p);
                 }
             }
@@ -175,9 +175,7 @@ public final class EmbeddingStore {
         if (!entries.isEmpty()) {
             String name = String.format("shard-%05d.npy", shards.size());
             byte[] bytes = ShardIo.encode(vectors, info.layers().length, info.dim());
-            Path tmp = dir.resolve(name + ".tmp");
-            Files.write(tmp, bytes);
-            move(tmp, dir.resolve(name));
+            AtomicFiles.write(dir.resolve(name), bytes);
             nextShards.add(new Shard(name, ShardIo.crc32(bytes), List.copyOf(entries)));
         }
         List<Failure> nextFailures = new ArrayList<>(failures);
@@ -208,16 +206,6 @@ public final class EmbeddingStore {
     }
 
     private void writeJson(String name, Object value) throws IOException {
-        Path tmp = dir.resolve(name + ".tmp");
-        JSON.writeValue(tmp.toFile(), value);
-        move(tmp, dir.resolve(name));
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.write(dir.resolve(name), JSON.writeValueAsBytes(value));
     }
 }

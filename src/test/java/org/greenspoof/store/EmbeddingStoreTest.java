@@ -171,12 +171,12 @@ class EmbeddingStoreTest {
         assertTrue(committed >= 3 && committed < 10, "some but not all shards committed: " + committed);
         // What a kill between the shard rename and the index rename leaves behind.
         Files.write(crashed.resolve(String.format("shard-%05d.npy", committed / 3)), new byte[] {1, 2, 3});
-        Files.write(crashed.resolve("index.json.tmp"), new byte[] {'{'});
+        Files.write(crashed.resolve(".index.json.tmp-1f2e3d"), new byte[] {'{'});
 
         EmbedJob.Result r = embed(crashed, EmbeddingStoreTest::loadF32, EmbedJob.OnError.SKIP);
         assertEquals(committed, r.resumed());
         assertEquals(10 - committed, r.processed());
-        assertFalse(Files.exists(crashed.resolve("index.json.tmp")));
+        assertFalse(Files.exists(crashed.resolve(".index.json.tmp-1f2e3d")));
         assertSameStore(whole, crashed);
         // Running again finds nothing to do.
         assertEquals(0, embed(crashed, EmbeddingStoreTest::loadF32, EmbedJob.OnError.SKIP).processed());

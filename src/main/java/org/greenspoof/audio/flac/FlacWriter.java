@@ -2,12 +2,10 @@ package org.greenspoof.audio.flac;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.greenspoof.io.AtomicFiles;
 
 /**
  * The smallest valid FLAC encoder: mono 16-bit, fixed 4096-sample blocks, VERBATIM subframes (no
@@ -68,13 +66,7 @@ public final class FlacWriter {
             frame[p++] = (byte) crc;
             out.write(frame, 0, p);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, out.toByteArray());
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.write(file, out.toByteArray());
     }
 
     /** FLAC's UTF-8-like coding of the frame number (up to 31 bits here). */
