@@ -19,10 +19,15 @@ final class ReportOptions {
     @Option(names = "--no-progress", description = "Do not draw the progress bar on stderr.")
     boolean noProgress;
 
-    /** The same options, to pass on to the commands a composite command runs. */
+    /** The options that differ from their defaults, to pass on to the commands a composite command runs. */
     List<String> asArgs() {
-        List<String> out = new ArrayList<>(List.of("--watts-per-core", Double.toString(wattsPerCore),
-                "--grams-co2-per-kwh", Double.toString(gramsCo2PerKwh)));
+        List<String> out = new ArrayList<>();
+        if (wattsPerCore != EnergyModel.DEFAULT_WATTS_PER_CORE) {
+            out.addAll(List.of("--watts-per-core", Double.toString(wattsPerCore)));
+        }
+        if (gramsCo2PerKwh != EnergyModel.DEFAULT_GRAMS_CO2_PER_KWH) {
+            out.addAll(List.of("--grams-co2-per-kwh", Double.toString(gramsCo2PerKwh)));
+        }
         if (noProgress) {
             out.add("--no-progress");
         }
