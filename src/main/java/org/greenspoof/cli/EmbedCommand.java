@@ -54,22 +54,23 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        RunMeter meter = new RunMeter(report.energy()); // model loading counts too
         EmbedJob.OnError mode = switch (onError) {
             case "skip" -> EmbedJob.OnError.SKIP;
             case "fail" -> EmbedJob.OnError.FAIL;
             default -> throw new IllegalArgumentException("--on-error must be skip or fail, not " + onError);
         };
-        Embedder.Factory factory = frontend.factory();
+        Datasets.Format format = Datasets.detect(dataset);
         List<Utterance> all = Datasets.read(dataset, partition);
+        Embedder.Factory factory = frontend.factory();
         StoreInfo wanted = new StoreInfo(StoreInfo.FORMAT, StoreInfo.VERSION, factory.frontend(), factory.model(),
                 factory.modelSha256(), factory.layers(), factory.pooling(), factory.dim(), partition,
-                dataset.toAbsolutePath().normalize().toString(), Datasets.detect(dataset).name(),
+                dataset.toAbsolutePath().normalize().toString(), format.name(),
                 new VersionProvider().getVersion()[0], Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        RunMeter meter = new RunMeter(report.energy());
         EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
         int todo = EmbedJob.pending(all, store).size();
         System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
-                Datasets.detect(dataset), partition, all.size(), todo, factory.frontend(),
+                format, partition, all.size(), todo, factory.frontend(),
                 Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
         EmbedJob.Result r;
         try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
