@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.greenspoof.classify.ClassifierFile;
@@ -102,10 +103,19 @@ class DemoPipelineTest {
 
     @Test
     void sweepWritesTheTableForEveryClassifier() throws IOException {
-        Path stores = work.resolve("stores"), prefix = tmp.resolve("sweep");
+        Path stores = work.resolve("stores"), prefix = tmp.resolve("sweep"), asv = tmp.resolve("asv.txt");
+        StringBuilder asvScores = new StringBuilder();
+        Random r = new Random(3);
+        for (int i = 0; i < 60; i++) {
+            String[] keys = {"target", "nontarget", "spoof"};
+            double[] means = {4, -4, 1.5};
+            asvScores.append("LA_00").append(i % 10).append(' ').append(keys[i % 3]).append(' ')
+                    .append(means[i % 3] + r.nextGaussian()).append('\n');
+        }
+        Files.writeString(asv, asvScores);
         Capture c = Capture.run("sweep", "--train", stores.resolve("train").toString(), "--dev",
-                stores.resolve("dev").toString(), "--eval", stores.resolve("eval").toString(), "--out-prefix",
-                prefix.toString(), "--hidden", "8").expect(0);
+                stores.resolve("dev").toString(), "--eval", stores.resolve("eval").toString(), "--asv-scores",
+                asv.toString(), "--out-prefix", prefix.toString(), "--hidden", "8").expect(0);
         List<String> csv = Files.readAllLines(Path.of(prefix + ".csv"));
         assertEquals(3, csv.size(), String.join("\n", csv));
         assertTrue(csv.get(1).startsWith("0,lr,") && csv.get(2).startsWith("0,mlp,"), String.join("\n", csv));
@@ -113,6 +123,12 @@ class DemoPipelineTest {
         Matcher m = Pattern.compile("dev EER\\s+([0-9.]+) %.*<- chosen").matcher(demo.out());
         assertTrue(m.find(), demo.out());
         assertEquals(Double.parseDouble(m.group(1)), Double.parseDouble(csv.get(1).split(",")[4]), 5e-4);
+        // The lr row is the model train chose, so its eval min t-DCF is what eval reports for train's scores.
+        Capture eval = Capture.run("eval", "--scores", work.resolve("eval-scores.txt").toString(), "--asv-scores",
+                asv.toString()).expect(0);
+        Matcher t = Pattern.compile("min t-DCF\\s+([0-9.]+)").matcher(eval.out());
+        assertTrue(t.find(), eval.out());
+        assertEquals(Double.parseDouble(t.group(1)), Double.parseDouble(csv.get(1).split(",")[6]), 5e-7);
         String md = Files.readString(Path.of(prefix + ".md"));
         assertTrue(md.startsWith("| layer | classifier |") && md.contains("| 0 | mlp |"), md);
         assertTrue(c.out().contains("best on dev: layer 0"), c.out());

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.dataset.Datasets;
@@ -89,7 +90,7 @@ class EncoderPipelineTest {
         Capture d = Capture.run("detect", "--model", TINY.toString(), "--classifier", model.toString(),
                 u.audio().toString()).expect(0);
         Detector.Verdict v = Detector.load(TINY, model).score(u.audio());
-        assertEquals(String.format(java.util.Locale.ROOT, "%s %.6f %s", u.id(), v.score(),
+        assertEquals(String.format(Locale.ROOT, "%s %.6f %s", u.id(), v.score(),
                 v.bonafide() ? "bonafide" : "spoof"), d.out().trim());
 
         Capture wrong = Capture.run("detect", "--model", OTHER.toString(), "--classifier", model.toString(),
