@@ -97,17 +97,39 @@ class FlacCorruptionTest {
      */
     @Test
     void noBitFlipGoesUnnoticed() throws Exception {
-        SplittableRandom rnd = new SplittableRandom(50);
+        assertEveryFlipCaught(sample, firstFrame, reference.ints(), 50);
+    }
+
+    /** The same for variable-size stereo 24-bit frames with every stereo mode and escaped partitions. */
+    @Test
+    void noBitFlipGoesUnnoticedInVariableStereo() throws Exception {
+        int[] sizes = {1000, 4096, 17, 576, 333, 2304};
+        int[][] x = Signals.speechLike(2, Arrays.stream(sizes).sum(), 48000, 24, 51);
+        CraftedFlac w = new CraftedFlac(48000, 2, 24, true);
+        for (int f = 0, at = 0; f < sizes.length; at += sizes[f], f++) {
+            w.assignment = new int[] {0, 8, 9, 10}[f % 4];
+            w.fixedOrder = 1 + f % 4;
+            w.riceMethod = f % 2;
+            w.escapeEvery = 2;
+            w.frame(x, at, sizes[f]);
+        }
+        byte[] data = w.build();
+        assertArrayEquals(x, FlacDecoder.decode(data, Path.of("variable.flac")).ints());
+        assertEveryFlipCaught(data, 42, x, 52);
+    }
+
+    private void assertEveryFlipCaught(byte[] good, int frames, int[][] decoded, long seed) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(seed);
         Path file = dir.resolve("flipped.flac");
         for (int i = 0; i < BIT_FLIPS; i++) {
-            int at = i < BIT_FLIPS / 4 ? rnd.nextInt(firstFrame) : firstFrame + rnd.nextInt(sample.length - firstFrame);
-            byte[] bad = sample.clone();
+            int at = i < BIT_FLIPS / 4 ? rnd.nextInt(frames) : frames + rnd.nextInt(good.length - frames);
+            byte[] bad = good.clone();
             bad[at] ^= (byte) (1 << rnd.nextInt(8));
             Files.write(file, bad);
             try {
                 PcmAudio audio = FlacDecoder.decode(file);
-                assertTrue(at < firstFrame, () -> "a flipped bit at byte " + at + " in the frames went unnoticed");
-                assertArrayEquals(reference.ints(), audio.ints(), () -> "flipped bit at byte " + at);
+                assertTrue(at < frames, () -> "a flipped bit at byte " + at + " in the frames went unnoticed");
+                assertArrayEquals(decoded, audio.ints(), () -> "flipped bit at byte " + at);
             } catch (FileFormatException expected) {
                 assertTrue(expected.getMessage().contains(file.toString()));
             } catch (RuntimeException | Error e) {

@@ -3,54 +3,27 @@ package org.greenspoof.audio.flac;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.greenspoof.audio.Tools;
 
 /** Runs Debian's flac and metaflac, the independent reference, and moves raw PCM in and out of them. */
 final class FlacTool {
-
-    private static final long TIMEOUT_SECONDS = 60;
-    private static Boolean available;
 
     private FlacTool() {
     }
 
     /** Skips the calling test when flac or metaflac is not installed. */
-    static synchronized void assumeInstalled() {
-        if (available == null) {
-            available = works("flac", "--version") && works("metaflac", "--version");
-        }
-        Assumptions.assumeTrue(available, "flac and metaflac are not installed");
+    static void assumeInstalled() {
+        Tools.assumeInstalled("flac");
+        Tools.assumeInstalled("metaflac");
     }
 
-    private static boolean works(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Runs a command, returns its stdout and stderr, fails the test on a non-zero exit. */
+    /** Runs a command, returns its stdout and stderr, fails on a non-zero exit. */
     static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        assertEquals(0, p.exitValue(), () -> String.join(" ", cmd) + " failed:\n" + out);
-        return out;
+        return Tools.run(cmd.toArray(String[]::new));
     }
 
     /** Encodes {@code [channel][frame]} samples with flac and the given options; returns the .flac file. */
