@@ -17,7 +17,7 @@ import org.greenspoof.io.AtomicFiles;
  * An embedding store: a folder holding
  * <ul>
  *   <li>{@code store.json}: the {@link StoreInfo} header, written once;</li>
- *   <li>{@code shard-NNNNN.npy}: float32 {@code [utterances][layers][dim]} arrays (see {@link ShardIo});</li>
+ *   <li>{@code shard-NNNNN.npy}: NumPy float32 {@code [utterances][layers][dim]} arrays (see {@link ShardIo});</li>
  *   <li>{@code index.json}: the committed shards in order, each with its file name, CRC-32 and utterances
  *       ({@code [id, label, attack, speaker, seconds]}), and the utterances that failed ({@code id, path, error}).</li>
  * </ul>
@@ -116,7 +116,7 @@ public final class EmbeddingStore {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                // AtomicFiles' temporaries are ".NAME.tmp-RANDOM".
+                // Shard temporaries are "shard-NNNNN.npyRANDOM.tmp" (Npy), the JSON ones ".NAME.tmp-RANDOM" (AtomicFiles).
                 if (!keep.contains(n) && (n.startsWith("shard-") || (n.startsWith(".") && n.contains(".tmp-")))) {
                     Files.delete(p);
                 }
@@ -174,9 +174,14 @@ public final class EmbeddingStore {
         List<Shard> nextShards = new ArrayList<>(shards);
         if (!entries.isEmpty()) {
             String name = String.format("shard-%05d.npy", shards.size());
-            byte[] bytes = ShardIo.encode(vectors, info.layers().length, info.dim());
-            AtomicFiles.write(dir.resolve(name), bytes);
-            nextShards.add(new Shard(name, ShardIo.crc32(bytes), List.copyOf(entries)));
+            for (float[][] v : vectors) {
+                if (v.length != info.layers().length || v[0].length != info.dim()) {
+                    throw new IllegalArgumentException("vectors of " + v.length + " x " + v[0].length + ", the store holds "
+                            + info.layers().length + " layers x " + info.dim());
+                }
+            }
+            long crc = ShardIo.write(dir.resolve(name), vectors);
+            nextShards.add(new Shard(name, crc, List.copyOf(entries)));
         }
         List<Failure> nextFailures = new ArrayList<>(failures);
         nextFailures.addAll(newFailures);

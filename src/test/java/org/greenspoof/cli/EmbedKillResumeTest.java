@@ -61,7 +61,7 @@ class EmbedKillResumeTest {
         assertEquals(a.failures(), b.failures());
         assertArrayEquals(a.layer(0), b.layer(0));
         try (var files = Files.list(killed)) {
-            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temporary files left");
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".tmp")), "no temporary files left");
         }
     }
 

@@ -172,11 +172,13 @@ class EmbeddingStoreTest {
         // What a kill between the shard rename and the index rename leaves behind.
         Files.write(crashed.resolve(String.format("shard-%05d.npy", committed / 3)), new byte[] {1, 2, 3});
         Files.write(crashed.resolve(".index.json.tmp-1f2e3d"), new byte[] {'{'});
+        Files.write(crashed.resolve("shard-00009.npy4242.tmp"), new byte[] {1});
 
         EmbedJob.Result r = embed(crashed, EmbeddingStoreTest::loadF32, EmbedJob.OnError.SKIP);
         assertEquals(committed, r.resumed());
         assertEquals(10 - committed, r.processed());
         assertFalse(Files.exists(crashed.resolve(".index.json.tmp-1f2e3d")));
+        assertFalse(Files.exists(crashed.resolve("shard-00009.npy4242.tmp")));
         assertSameStore(whole, crashed);
         // Running again finds nothing to do.
         assertEquals(0, embed(crashed, EmbeddingStoreTest::loadF32, EmbedJob.OnError.SKIP).processed());
