@@ -17,6 +17,12 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 BenchCommand.class,
                 HiddenStatesCommand.class,
+                EmbedCommand.class,
+                SweepCommand.class,
+                TrainCommand.class,
+                ScoreCommand.class,
+                DetectCommand.class,
+                DemoCommand.class,
         })
 public final class GreenspoofCli implements Runnable {
 

@@ -1,0 +1,91 @@
+package org.greenspoof.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.greenspoof.audio.AudioReader;
+import org.greenspoof.dataset.Datasets;
+import org.greenspoof.dataset.Utterance;
+import org.greenspoof.report.Progress;
+import org.greenspoof.report.RunMeter;
+import org.greenspoof.report.RunReport;
+import org.greenspoof.store.EmbedJob;
+import org.greenspoof.store.EmbeddingStore;
+import org.greenspoof.store.Embedder;
+import org.greenspoof.store.StoreInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Embeds one dataset partition into a resumable store. */
+@Command(name = "embed", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Embed every utterance of a dataset partition: one pooled vector per requested layer, "
+                + "stored crash-safe in STORE. Rerunning the same command after an interruption (even kill -9) "
+                + "continues where it stopped.",
+                "Datasets: ASVspoof 2019 LA, ASVspoof 2021 LA/DF (eval), In-the-Wild, or a CSV list path,label[,attack]."})
+final class EmbedCommand implements Callable<Integer> {
+
+    @Mixin
+    FrontendOptions frontend;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Dataset folder (or .csv list).")
+    Path dataset;
+
+    @Option(names = "--partition", required = true, paramLabel = "train|dev|eval", description = "Partition to embed.")
+    String partition;
+
+    @Option(names = "--out", required = true, paramLabel = "STORE", description = "Embedding store folder.")
+    Path out;
+
+    @Option(names = "--on-error", defaultValue = "skip", paramLabel = "skip|fail",
+            description = "An unreadable utterance is skipped and listed (skip) or stops the run (fail).")
+    String onError;
+
+    @Option(names = "--shard-size", defaultValue = "256", paramLabel = "N",
+            description = "Utterances per committed shard (what a crash can lose).")
+    int shardSize;
+
+    @Mixin
+    ReportOptions report;
+
+    @Override
+    public Integer call() throws IOException {
+        RunMeter meter = new RunMeter(report.energy()); // model loading counts too
+        EmbedJob.OnError mode = switch (onError) {
+            case "skip" -> EmbedJob.OnError.SKIP;
+            case "fail" -> EmbedJob.OnError.FAIL;
+            default -> throw new IllegalArgumentException("--on-error must be skip or fail, not " + onError);
+        };
+        Datasets.Format format = Datasets.detect(dataset);
+        List<Utterance> all = Datasets.read(dataset, partition);
+        Embedder.Factory factory = frontend.factory();
+        StoreInfo wanted = new StoreInfo(StoreInfo.FORMAT, StoreInfo.VERSION, factory.frontend(), factory.model(),
+                factory.modelSha256(), factory.layers(), factory.pooling(), factory.dim(), partition,
+                dataset.toAbsolutePath().normalize().toString(), format.name(),
+                new VersionProvider().getVersion()[0], Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
+        int todo = EmbedJob.pending(all, store).size();
+        System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
+                format, partition, all.size(), todo, factory.frontend(),
+                Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
+        EmbedJob.Result r;
+        try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
+            r = new EmbedJob(factory, AudioReader::readMono16k, frontend.workers(), shardSize, mode)
+                    .run(all, store, progress);
+        }
+        RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
+        EmbeddingStore done = EmbeddingStore.open(out);
+        System.out.printf("stored %d utterances in %s (%d embedded now, %d already there); %d failed in total%n",
+                done.entries().size(), out, r.processed(), r.resumed() - done.failures().size() + r.failures().size(),
+                done.failures().size());
+        for (EmbeddingStore.Failure f : done.failures()) {
+            System.out.println("  failed " + f.id() + " " + f.path() + ": " + f.error());
+        }
+        System.out.println(rep.format());
+        return 0;
+    }
+}

@@ -1,0 +1,95 @@
+package org.greenspoof.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.greenspoof.frontend.EncoderEmbedder;
+import org.greenspoof.frontend.LfccEmbedder;
+import org.greenspoof.kernels.KernelProvider;
+import org.greenspoof.store.Embedder;
+import picocli.CommandLine.Option;
+
+/** What turns audio into embeddings: an encoder checkpoint or the LFCC front-end, and how it uses the cores. */
+final class FrontendOptions {
+    @Option(names = "--frontend", paramLabel = "encoder|lfcc",
+            description = "encoder (needs --model) or lfcc (the ASVspoof baseline's cepstra, no checkpoint). "
+                    + "Default: encoder when --model is given, otherwise lfcc.")
+    String frontend;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Hugging Face checkpoint folder (config.json, preprocessor_config.json, model.safetensors).")
+    Path model;
+
+    @Option(names = "--layers", paramLabel = "LIST",
+            description = "Layers to store: 6, 0-12 or 0,3,6-8 (0 = CNN features, k = transformer layer k). "
+                    + "Default: all layers of the encoder; LFCC has only layer 0.")
+    String layers;
+
+    @Option(names = "--pool", paramLabel = "mean|meanstd",
+            description = "Pooling over frames: mean, or mean and standard deviation concatenated. "
+                    + "Default: mean for an encoder (as in the paper), meanstd for LFCC (as the baseline's statistics).")
+    String pool;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads to use (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--parallel", defaultValue = "files", paramLabel = "files|within",
+            description = "How the threads share the work: one file per thread (measured faster on short "
+                    + "utterances, see the README), or all threads inside each file's matrix products (encoder only; "
+                    + "lower latency per file).")
+    String parallel;
+
+    int threads() {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1");
+        }
+        return t;
+    }
+
+    String frontendName() {
+        String f = frontend != null ? frontend : model != null ? "encoder" : "lfcc";
+        if (!f.equals("lfcc") && !f.equals("encoder")) {
+            throw new IllegalArgumentException("--frontend must be encoder or lfcc, not " + f);
+        }
+        if (f.equals("encoder") && model == null) {
+            throw new IllegalArgumentException("--frontend encoder needs --model DIR (or use --frontend lfcc)");
+        }
+        if (f.equals("lfcc") && model != null) {
+            throw new IllegalArgumentException("--frontend lfcc takes no --model");
+        }
+        return f;
+    }
+
+    Embedder.Factory factory() throws IOException {
+        if (frontendName().equals("lfcc")) {
+            if (layers != null) {
+                Layers.parse(layers, 0);
+            }
+            if (!parallel.equals("files")) {
+                throw new IllegalArgumentException("--parallel " + parallel + ": LFCC runs one file per thread");
+            }
+            return new LfccEmbedder(pool == null ? "meanstd" : pool);
+        }
+        return EncoderEmbedder.open(model, layers == null ? null : Layers.parse(layers, Integer.MAX_VALUE),
+                pool == null ? "mean" : pool, KernelProvider.get().withThreads(innerThreads()));
+    }
+
+    private boolean withinFiles() {
+        return switch (parallel) {
+            case "files" -> false;
+            case "within" -> true;
+            default -> throw new IllegalArgumentException("--parallel must be files or within, not " + parallel);
+        };
+    }
+
+    /** Files embedded at once. */
+    int workers() {
+        return withinFiles() ? 1 : threads();
+    }
+
+    /** Threads inside one file. */
+    int innerThreads() {
+        return withinFiles() ? threads() : 1;
+    }
+}

@@ -1,0 +1,73 @@
+package org.greenspoof.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.greenspoof.classify.ClassifierFile;
+import org.greenspoof.detect.Compatibility;
+import org.greenspoof.io.AtomicFiles;
+import org.greenspoof.metrics.Eer;
+import org.greenspoof.store.EmbeddingStore;
+import org.greenspoof.store.StoreInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Scores a store with a trained classifier, in the ASVspoof CM score format. */
+@Command(name = "score", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Score every utterance of an embedding store with a classifier and write an ASVspoof 2019 CM "
+                + "score file: 'UTT_ID ATTACK KEY SCORE' per line (ATTACK '-' for bona fide), higher = more bona fide. "
+                + "`greenspoof eval --scores FILE` reads it."})
+final class ScoreCommand implements Callable<Integer> {
+
+    @Option(names = "--classifier", required = true, paramLabel = "MODEL.json", description = "Model file from train.")
+    Path classifier;
+
+    @Option(names = "--store", required = true, paramLabel = "STORE", description = "Embeddings to score.")
+    Path storePath;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Score file to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        ClassifierFile.Model model = ClassifierFile.read(classifier);
+        EmbeddingStore store = EmbeddingStore.open(storePath);
+        StoreInfo info = store.info();
+        int index = Compatibility.check("store " + storePath, info.model(), info.modelSha256(), info.layers(),
+                info.pooling(), info.dim(), model, classifier.toString());
+        float[][] x = store.layer(info.layers()[index]);
+        List<EmbeddingStore.Entry> entries = store.entries();
+        double[] scores = model.classifier().scores(x);
+        StringBuilder sb = new StringBuilder();
+        int bona = 0;
+        for (int i = 0; i < scores.length; i++) {
+            EmbeddingStore.Entry e = entries.get(i);
+            // Shortest text that reads back as the same double: eval sees exactly these scores.
+            sb.append(e.id()).append(' ').append(e.attack()).append(' ').append(e.label()).append(' ')
+                    .append(scores[i]).append('\n');
+            bona += e.label().equals("bonafide") ? 1 : 0;
+        }
+        AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+        System.out.printf(Locale.ROOT, "wrote %d scores to %s%n", scores.length, out);
+        if (bona > 0 && bona < scores.length) {
+            double[] b = new double[bona], s = new double[scores.length - bona];
+            for (int i = 0, bi = 0, si = 0; i < scores.length; i++) {
+                if (entries.get(i).label().equals("bonafide")) {
+                    b[bi++] = scores[i];
+                } else {
+                    s[si++] = scores[i];
+                }
+            }
+            System.out.printf(Locale.ROOT, "EER %.3f %% on this store (details: greenspoof eval --scores %s)%n",
+                    Eer.of(b, s).percent(), out);
+        }
+        if (!store.failures().isEmpty()) {
+            System.out.println(store.failures().size() + " utterances failed at embedding time and have no score:");
+            store.failures().forEach(f -> System.out.println("  " + f.id() + " " + f.path() + ": " + f.error()));
+        }
+        return 0;
+    }
+}

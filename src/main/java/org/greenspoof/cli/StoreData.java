@@ -1,0 +1,41 @@
+package org.greenspoof.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import org.greenspoof.store.EmbeddingStore;
+import org.greenspoof.store.StoreInfo;
+
+/** One layer of a store as a labelled matrix. */
+record StoreData(Path path, EmbeddingStore store, int layer, float[][] x, int[] y, String[] attacks) {
+
+    static StoreData load(Path path, Integer layer) throws IOException {
+        EmbeddingStore s = EmbeddingStore.open(path);
+        int l = layer != null ? layer : only(s.info(), path);
+        float[][] x = s.layer(l);
+        if (x.length == 0) {
+            throw new IllegalArgumentException(path + " holds no embeddings");
+        }
+        return new StoreData(path, s, l, x, s.labels(), s.attacks());
+    }
+
+    private static int only(StoreInfo info, Path path) {
+        if (info.layers().length != 1) {
+            throw new IllegalArgumentException(path + " holds layers " + Arrays.toString(info.layers())
+                    + "; choose one with --layer");
+        }
+        return info.layers()[0];
+    }
+
+    /** The dev (or eval) store must hold the same kind of vectors as the training store. */
+    void requireSameEmbeddings(StoreData train) {
+        StoreInfo a = train.store.info(), b = store.info();
+        if (!Objects.equals(a.model(), b.model()) || !Objects.equals(a.modelSha256(), b.modelSha256())
+                || !a.pooling().equals(b.pooling()) || a.dim() != b.dim()) {
+            throw new IllegalArgumentException(path + " was embedded with " + b.model() + ", " + b.pooling()
+                    + " pooling, dim " + b.dim() + " but " + train.path + " with " + a.model() + ", " + a.pooling()
+                    + " pooling, dim " + a.dim());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.greenspoof.detect;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.greenspoof.classify.ClassifierFile;
+
+/**
+ * Whether embeddings (from a store or computed now) are what a classifier was trained on: same
+ * encoder weights (by SHA-256) or same front-end, the classifier's layer available, same pooling,
+ * same dimension. A mismatch is an error that says which.
+ */
+public final class Compatibility {
+    private Compatibility() {
+    }
+
+    /**
+     * @param source  what holds or computes the embeddings, for the message ("store X", "--model DIR")
+     * @param model   its model description (store.json "model")
+     * @param sha256  its encoder weights' SHA-256, null for LFCC
+     * @param layers  the layers it offers
+     * @param pooling its pooling
+     * @param dim     its vector length
+     * @return the index into {@code layers} of the classifier's layer
+     */
+    public static int check(String source, String model, String sha256, int[] layers, String pooling, int dim,
+                            ClassifierFile.Model classifier, String classifierFile) {
+        ClassifierFile.Provenance p = classifier.provenance();
+        String prefix = classifierFile + " was trained on ";
+        if (p.encoderSha256() != null || sha256 != null) {
+            if (!Objects.equals(p.encoderSha256(), sha256)) {
+                throw new IllegalArgumentException(prefix + describe(p.encoder(), p.encoderSha256()) + " but " + source
+                        + " holds " + describe(model, sha256));
+            }
+        } else if (!Objects.equals(p.encoder(), model)) {
+            throw new IllegalArgumentException(prefix + p.encoder() + " but " + source + " holds " + model);
+        }
+        int layer = p.layer() == null ? layers[0] : p.layer();
+        int index = -1;
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] == layer) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw new IllegalArgumentException(prefix + "layer " + layer + " but " + source + " holds layers "
+                    + Arrays.toString(layers));
+        }
+        if (!Objects.equals(p.pooling(), pooling)) {
+            throw new IllegalArgumentException(prefix + p.pooling() + " pooling but " + source + " uses " + pooling);
+        }
+        if (classifier.classifier().dimension() != dim) {
+            throw new IllegalArgumentException(prefix + classifier.classifier().dimension() + "-dimensional vectors but "
+                    + source + " holds " + dim + "-dimensional ones");
+        }
+        return index;
+    }
+
+    private static String describe(String model, String sha) {
+        return sha == null ? model : model + " (weights sha256 " + sha.substring(0, Math.min(12, sha.length())) + "...)";
+    }
+}

@@ -1,0 +1,69 @@
+package org.greenspoof.report;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A progress bar with rate and ETA on stderr. On a terminal it redraws one line at most 5 times a
+ * second; otherwise (logs, CI) it prints a plain line every 10 seconds. Thread-safe.
+ */
+public final class Progress implements AutoCloseable {
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final String label;
+    private final long total;
+    private final boolean terminal;
+    private final long startNanos = System.nanoTime();
+    private final long intervalNanos;
+    private long done;
+    private long lastPrint;
+    private boolean printed;
+
+    /** @param total work units expected in this run (already-finished units excluded) */
+    public Progress(PrintStream out, String label, long total, boolean enabled) {
+        this.out = enabled ? out : null;
+        this.label = label;
+        this.total = total;
+        this.terminal = System.console() != null;
+        this.intervalNanos = terminal ? 200_000_000L : 10_000_000_000L;
+    }
+
+    public synchronized void advance(long units) {
+        done += units;
+        long now = System.nanoTime();
+        if (out != null && (now - lastPrint >= intervalNanos || done == total)) {
+            lastPrint = now;
+            print(now);
+        }
+    }
+
+    private void print(long now) {
+        double secs = (now - startNanos) / 1e9;
+        double rate = secs > 0 ? done / secs : 0;
+        String eta = rate > 0 ? clock((total - done) / rate) : "?";
+        int filled = total > 0 ? (int) (WIDTH * done / total) : WIDTH;
+        String line = String.format(Locale.ROOT, "%s [%s%s] %d/%d %.1f/s elapsed %s ETA %s", label,
+                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, rate, clock(secs), eta);
+        if (terminal) {
+            out.print("\r" + line);
+        } else {
+            out.println(line);
+        }
+        printed = true;
+        out.flush();
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (out != null && terminal && printed) {
+            out.println();
+        }
+    }
+}

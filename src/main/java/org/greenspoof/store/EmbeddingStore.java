@@ -1,0 +1,216 @@
+package org.greenspoof.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.greenspoof.dataset.Label;
+import org.greenspoof.io.AtomicFiles;
+
+/**
+ * An embedding store: a folder holding
+ * <ul>
+ *   <li>{@code store.json}: the {@link StoreInfo} header, written once;</li>
+ *   <li>{@code shard-NNNNN.npy}: NumPy float32 {@code [utterances][layers][dim]} arrays (see {@link ShardIo});</li>
+ *   <li>{@code index.json}: the committed shards in order, each with its file name, CRC-32 and utterances
+ *       ({@code [id, label, attack, speaker, seconds]}), and the utterances that failed ({@code id, path, error}).</li>
+ * </ul>
+ * Crash safety: a shard is written to a temporary file and atomically renamed ({@link AtomicFiles}),
+ * then the index is rewritten the same way. A shard exists in the store only once the index names it; on reopening,
+ * files the index does not name (left by a crash between the two renames) are deleted, so a killed
+ * run resumes at the first utterance not in the index, with nothing duplicated or lost.
+ */
+public final class EmbeddingStore {
+    public static final String HEADER = "store.json";
+    public static final String INDEX = "index.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One stored utterance. */
+    public record Entry(String id, String label, String attack, String speaker, double seconds) {
+        public Label labelValue() {
+            return Label.parseOrNull(label);
+        }
+    }
+
+    /** An utterance that could not be embedded. */
+    public record Failure(String id, String path, String error) {
+    }
+
+    record Shard(String file, long crc32, List<Entry> utterances) {
+    }
+
+    record Index(List<Shard> shards, List<Failure> failures) {
+    }
+
+    private final Path dir;
+    private final StoreInfo info;
+    private final List<Shard> shards;
+    private final List<Failure> failures;
+    /** Shards whose checksum this process has checked: reading layer after layer checks each file once. */
+    private final Set<String> verified = new HashSet<>();
+
+    private EmbeddingStore(Path dir, StoreInfo info, Index index) {
+        this.dir = dir;
+        this.info = info;
+        this.shards = new ArrayList<>(index.shards());
+        this.failures = new ArrayList<>(index.failures());
+    }
+
+    /** Opens an existing store for reading. */
+    public static EmbeddingStore open(Path dir) throws IOException {
+        Path header = dir.resolve(HEADER);
+        if (!Files.isRegularFile(header)) {
+            throw new IOException(dir + " is not an embedding store (no " + HEADER + ")");
+        }
+        StoreInfo info = JSON.readValue(header.toFile(), StoreInfo.class);
+        if (!StoreInfo.FORMAT.equals(info.format()) || info.version() != StoreInfo.VERSION) {
+            throw new IOException(header + ": expected format " + StoreInfo.FORMAT + " version " + StoreInfo.VERSION
+                    + ", found " + info.format() + " version " + info.version());
+        }
+        Path index = dir.resolve(INDEX);
+        Index idx = Files.isRegularFile(index) ? JSON.readValue(index.toFile(), Index.class)
+                : new Index(List.of(), List.of());
+        return new EmbeddingStore(dir, info, idx);
+    }
+
+    /**
+     * Creates a store, or reopens one written by an earlier (possibly killed) run of the same job:
+     * the header must agree on everything that determines the vectors, otherwise an error says what
+     * differs. Removes uncommitted shard and temporary files.
+     */
+    public static EmbeddingStore createOrResume(Path dir, StoreInfo wanted) throws IOException {
+        if (Files.isRegularFile(dir.resolve(HEADER))) {
+            EmbeddingStore s = open(dir);
+            String conflict = s.info.conflictWith(wanted);
+            if (conflict != null) {
+                throw new IllegalArgumentException(dir + " holds a different job (" + conflict
+                        + "); choose another --out or delete it");
+            }
+            s.removeUncommitted();
+            return s;
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new IllegalArgumentException(dir + " exists, is not empty and is not an embedding store");
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        EmbeddingStore s = new EmbeddingStore(dir, wanted, new Index(List.of(), List.of()));
+        s.writeJson(INDEX, new Index(List.of(), List.of()));
+        s.writeJson(HEADER, wanted); // last: a folder with store.json is a complete empty store
+        return s;
+    }
+
+    private void removeUncommitted() throws IOException {
+        Set<String> keep = new HashSet<>(List.of(HEADER, INDEX));
+        shards.forEach(sh -> keep.add(sh.file()));
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                // Shard temporaries are "shard-NNNNN.npyRANDOM.tmp" (Npy), the JSON ones ".NAME.tmp-RANDOM" (AtomicFiles).
+                if (!keep.contains(n) && (n.startsWith("shard-") || (n.startsWith(".") && n.contains(".tmp-")))) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    public StoreInfo info() {
+        return info;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Stored utterances in store order. */
+    public List<Entry> entries() {
+        List<Entry> out = new ArrayList<>();
+        shards.forEach(s -> out.addAll(s.utterances()));
+        return out;
+    }
+
+    /** Labels in {@link #entries()} order, 1 = bona fide, 0 = spoof (the classifiers' convention). */
+    public int[] labels() {
+        return entries().stream().mapToInt(e -> e.labelValue() == Label.BONAFIDE ? 1 : 0).toArray();
+    }
+
+    /** Attack ids in {@link #entries()} order ("-" for bona fide). */
+    public String[] attacks() {
+        return entries().stream().map(Entry::attack).toArray(String[]::new);
+    }
+
+    public List<Failure> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** Ids already stored or recorded as failed: what a resumed run skips. */
+    public Set<String> finishedIds() {
+        Set<String> ids = new HashSet<>();
+        shards.forEach(s -> s.utterances().forEach(e -> ids.add(e.id())));
+        failures.forEach(f -> ids.add(f.id()));
+        return ids;
+    }
+
+    /**
+     * Commits one shard: {@code vectors[i]} ({@code [layers][dim]}) belongs to {@code entries.get(i)};
+     * {@code newFailures} are recorded in the same index update. Either all of it is in the store
+     * afterwards or (after a crash) none of it.
+     */
+    public synchronized void append(List<Entry> entries, float[][][] vectors, List<Failure> newFailures)
+            throws IOException {
+        if (entries.size() != vectors.length) {
+            throw new IllegalArgumentException(entries.size() + " entries but " + vectors.length + " vectors");
+        }
+        List<Shard> nextShards = new ArrayList<>(shards);
+        if (!entries.isEmpty()) {
+            String name = String.format("shard-%05d.npy", shards.size());
+            for (float[][] v : vectors) {
+                if (v.length != info.layers().length || v[0].length != info.dim()) {
+                    throw new IllegalArgumentException("vectors of " + v.length + " x " + v[0].length + ", the store holds "
+                            + info.layers().length + " layers x " + info.dim());
+                }
+            }
+            long crc = ShardIo.write(dir.resolve(name), vectors);
+            nextShards.add(new Shard(name, crc, List.copyOf(entries)));
+        }
+        List<Failure> nextFailures = new ArrayList<>(failures);
+        nextFailures.addAll(newFailures);
+        writeJson(INDEX, new Index(nextShards, nextFailures));
+        shards.clear();
+        shards.addAll(nextShards);
+        failures.clear();
+        failures.addAll(nextFailures);
+    }
+
+    /** The vectors of one stored layer, {@code [utterances][dim]} in {@link #entries()} order. */
+    public float[][] layer(int layer) throws IOException {
+        int li = info.layerIndex(layer), nl = info.layers().length, dim = info.dim();
+        List<float[]> rows = new ArrayList<>();
+        for (Shard s : shards) {
+            boolean verify = verified.add(s.file());
+            float[][] part;
+            try {
+                part = ShardIo.readLayer(dir.resolve(s.file()), s.crc32(), verify, s.utterances().size(), nl, dim, li);
+            } catch (IOException e) {
+                verified.remove(s.file());
+                throw e;
+            }
+            rows.addAll(List.of(part));
+        }
+        return rows.toArray(new float[0][]);
+    }
+
+    private void writeJson(String name, Object value) throws IOException {
+        AtomicFiles.write(dir.resolve(name), JSON.writeValueAsBytes(value));
+    }
+}

@@ -1,0 +1,57 @@
+package org.greenspoof.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import org.greenspoof.io.Npy;
+
+/**
+ * A shard is a NumPy {@code .npy} file ({@link Npy}: little-endian float32, C order) holding
+ * {@code [utterances][layers][dim]}, so {@code numpy.load} reads it directly. The store's index keeps
+ * the CRC-32 of the whole file, checked before a shard is first used.
+ */
+final class ShardIo {
+    private ShardIo() {
+    }
+
+    /** Writes the shard atomically and returns its CRC-32. */
+    static long write(Path file, float[][][] vectors) throws IOException {
+        Npy.write(file, vectors);
+        return crc32(file);
+    }
+
+    static long crc32(Path file) throws IOException {
+        CRC32 c = new CRC32();
+        c.update(Files.readAllBytes(file));
+        return c.getValue();
+    }
+
+    /**
+     * Reads layer {@code layerIndex} of a shard: {@code [n][dim]}. Checks the shape always and the
+     * checksum when {@code verify} (once per shard and process is enough).
+     */
+    static float[][] readLayer(Path file, long crc32, boolean verify, int n, int layers, int dim, int layerIndex)
+            throws IOException {
+        if (verify) {
+            long actual = crc32(file);
+            if (actual != crc32) {
+                throw new IOException(file + ": damaged shard: its CRC-32 is " + Long.toHexString(actual)
+                        + ", the store index recorded " + Long.toHexString(crc32));
+            }
+        }
+        Npy.Array a = Npy.read(file);
+        long[] expected = {n, layers, dim};
+        if (!Arrays.equals(a.shape(), expected)) {
+            throw new IOException(file + ": expected a shard of shape " + Arrays.toString(expected) + ", found "
+                    + Arrays.toString(a.shape()));
+        }
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            int from = (i * layers + layerIndex) * dim;
+            out[i] = Arrays.copyOfRange(a.data(), from, from + dim);
+        }
+        return out;
+    }
+}
