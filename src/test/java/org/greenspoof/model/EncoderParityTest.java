@@ -40,11 +40,18 @@ class EncoderParityTest {
         }
     }
 
+    /** Thread counts every kernel path is checked on (results must not depend on them). */
+    static final int[] THREADS = {1, 2};
+
+    /** Scalar and, when this JVM has them, vector kernels, each on 1 and 2 threads. */
     static List<Kernels> kernelPaths() {
         List<Kernels> ks = new ArrayList<>();
-        ks.add(KernelProvider.scalar());
-        if (KernelProvider.vectorOrNull() != null) {
-            ks.add(KernelProvider.vectorOrNull());
+        for (Kernels base : new Kernels[]{KernelProvider.scalar(), KernelProvider.vectorOrNull()}) {
+            if (base != null) {
+                for (int threads : THREADS) {
+                    ks.add(base.withThreads(threads));
+                }
+            }
         }
         return ks;
     }

@@ -149,27 +149,15 @@ class SpeechEncoderBehaviourTest {
         assertEquals(499, enc.frames(160000));
     }
 
+    /** The model's activation is transformers' exact-erf GELU on every kernel path. */
     @Test
-    void geluUsesAnAccurateErf() {
-        // erfc against its Taylor series for erf (converges to ~1e-16 for |x| <= 3 in double).
-        double worst = 0;
-        for (double x = -3; x <= 3; x += 0.01) {
-            double term = x;
-            double sum = x;
-            for (int n = 1; n < 200; n++) {
-                term *= -x * x / n;
-                sum += term / (2 * n + 1);
-            }
-            double erf = 2 / Math.sqrt(Math.PI) * sum;
-            worst = Math.max(worst, Math.abs(Activation.erfc(x) - (1 - erf)));
+    void geluIsTheExactErfForm() {
+        for (var k : EncoderParityTest.kernelPaths()) {
+            float[] g = {-10f, -1f, 0f, 1f, 3f};
+            k.gelu(g, 0, g.length);
+            // torch.nn.functional.gelu (approximate='none'); the tanh form gives -0.158808, 0.841192, 2.996363.
+            assertArrayEquals(new float[]{-0.0f, -0.15865529f, 0f, 0.8413447f, 2.9959502f}, g, 3e-7f, k.name());
         }
-        assertTrue(worst < 2e-7, "erfc error " + worst);
-        // The tail keeps relative accuracy: erfc(5) = 1.5374597944280348e-12.
-        assertEquals(1.5374597944280348e-12, Activation.erfc(5), 1.5374597944280348e-12 * 2e-7);
-        float[] g = {-10f, -1f, 0f, 1f, 3f};
-        Activation.gelu(g, 0, g.length);
-        // torch.nn.functional.gelu reference values (exact erf form).
-        assertArrayEquals(new float[]{-0.0f, -0.15865525f, 0f, 0.8413447f, 2.9959502f}, g, 2e-7f);
     }
 
     @Test
