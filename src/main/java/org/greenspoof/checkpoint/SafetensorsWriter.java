@@ -6,24 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import org.greenspoof.io.AtomicFiles;
 
 /**
  * Writes float32 safetensors files: tensors sorted by name and contiguous, the JSON header padded
- * with spaces to a multiple of 8 bytes (so the data start is 8-aligned), written to a temporary file
- * in the target directory and then moved over the target, so a reader never sees half a file.
+ * with spaces to a multiple of 8 bytes (so the data start is 8-aligned), written through {@link AtomicFiles},
+ * so a reader never sees half a file.
  */
 public final class SafetensorsWriter {
 
@@ -54,39 +50,27 @@ public final class SafetensorsWriter {
         List<Source> sorted = new ArrayList<>(tensors);
         sorted.sort(Comparator.comparing(Source::name));
         byte[] header = header(metadata, sorted);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
-                buf.putLong(header.length).flip();
-                writeAll(ch, buf);
-                writeAll(ch, ByteBuffer.wrap(header));
-                for (Source s : sorted) {
-                    float[] data = s.data();
-                    long n = TensorInfo.numel(s.shape());
-                    if (data.length != n) {
-                        throw new IllegalArgumentException("tensor '" + s.name() + "': shape " + Arrays.toString(s.shape())
-                                + " needs " + n + " values, got " + data.length);
-                    }
-                    for (int i = 0; i < data.length; i += CHUNK_FLOATS) {
-                        int cnt = Math.min(CHUNK_FLOATS, data.length - i);
-                        buf.clear();
-                        buf.asFloatBuffer().put(data, i, cnt);
-                        buf.limit(4 * cnt);
-                        writeAll(ch, buf);
-                    }
+        AtomicFiles.write(file, out -> {
+            byte[] chunk = new byte[4 * CHUNK_FLOATS];
+            ByteBuffer buf = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(0, header.length);
+            out.write(chunk, 0, Long.BYTES);
+            out.write(header);
+            for (Source s : sorted) {
+                float[] data = s.data();
+                long n = TensorInfo.numel(s.shape());
+                if (data.length != n) {
+                    throw new IllegalArgumentException("tensor '" + s.name() + "': shape " + Arrays.toString(s.shape())
+                            + " needs " + n + " values, got " + data.length);
                 }
-                ch.force(true);
+                for (int i = 0; i < data.length; i += CHUNK_FLOATS) {
+                    int cnt = Math.min(CHUNK_FLOATS, data.length - i);
+                    buf.clear();
+                    buf.asFloatBuffer().put(data, i, cnt);
+                    out.write(chunk, 0, 4 * cnt);
+                }
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static byte[] header(Map<String, String> metadata, List<Source> sorted) {
@@ -119,11 +103,5 @@ public final class SafetensorsWriter {
         byte[] out = Arrays.copyOf(json, padded);
         Arrays.fill(out, json.length, padded, (byte) ' ');
         return out;
-    }
-
-    private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
     }
 }

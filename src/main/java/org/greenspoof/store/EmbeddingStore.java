@@ -116,7 +116,7 @@ public final class EmbeddingStore {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                // Shard temporaries are "shard-NNNNN.npyRANDOM.tmp" (Npy), the JSON ones ".NAME.tmp-RANDOM" (AtomicFiles).
+                // Uncommitted shards, and the ".NAME.tmp-HEX" temporaries of every AtomicFiles write.
                 if (!keep.contains(n) && (n.startsWith("shard-") || (n.startsWith(".") && n.contains(".tmp-")))) {
                     Files.delete(p);
                 }
