@@ -212,8 +212,12 @@ public final class Checkpoint implements Closeable {
             Matcher m = NUMBERED.matcher(e.getKey());
             if (m.find()) {
                 boolean layers = m.group(1).equals("encoder.layers");
-                throw new IllegalArgumentException(weights.file() + ": tensor '" + e.getValue() + "' is beyond the "
-                        + (layers ? "num_hidden_layers = " + config.numHiddenLayers() : "len(conv_dim) = " + config.convDim().length)
+                int count = layers ? config.numHiddenLayers() : config.convDim().length;
+                String where = Integer.parseInt(m.group(2)) >= count
+                        ? "is beyond the " + (layers ? "num_hidden_layers" : "len(conv_dim)") + " = " + count
+                        // e.g. a conv bias with conv_bias false, or a per-layer norm with feat_extract_norm group
+                        : "is not part of the layer the config describes (check conv_bias, feat_extract_norm, model_type)";
+                throw new IllegalArgumentException(weights.file() + ": tensor '" + e.getValue() + "' " + where
                         + " of " + directory.resolve(CONFIG) + ": config and weights disagree");
             }
             unknown.add(e.getValue());

@@ -138,6 +138,12 @@ class CheckpointTest {
         e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
         assertTrue(e.getMessage().contains("feature_projection"), e.getMessage());
 
+        // a stray tensor inside an existing layer is named as such, not as a layer beyond the config
+        Path stray = write("stray", "wav2vec2", k -> k, Map.of("feature_extractor.conv_layers.1.conv.bias", new long[] {6}));
+        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(stray));
+        assertTrue(e.getMessage().contains("'feature_extractor.conv_layers.1.conv.bias' is not part of the layer")
+                && e.getMessage().contains("conv_bias"), e.getMessage());
+
         // wav2vec2 weights under a WavLM config lack the relative position bias
         Files.writeString(cfg, TINY.formatted("wavlm"));
         e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
