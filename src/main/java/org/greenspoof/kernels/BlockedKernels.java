@@ -25,9 +25,39 @@ abstract class BlockedKernels implements Kernels {
         this.threads = threads;
     }
 
-    /** Threads {@code linear} splits its work over. */
+    @Override
     public final int threads() {
         return threads;
+    }
+
+    /** Floats the packed form of an n x k weight takes. */
+    abstract long packedLength(int n, int k);
+
+    /** Writes the packed form of w[n][k] into data[0, packedLength), padding included. */
+    abstract void packInto(float[] w, int n, int k, float[] data);
+
+    @Override
+    public final PackedMatrix pack(float[] w, int n, int k) {
+        return pack(w, n, k, null);
+    }
+
+    @Override
+    public final PackedMatrix pack(float[] w, int n, int k, PackedMatrix reuse) {
+        if (n < 0 || k < 0 || (long) n * k > w.length) {
+            throw new IllegalArgumentException("pack: " + n + " x " + k + " does not fit w[" + w.length + "]");
+        }
+        long len = packedLength(n, k);
+        PackedMatrix p = reuse;
+        if (p == null || p.packer != getClass() || p.data.length < len) {
+            if (len > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("pack: " + n + " x " + k + " is too large to pack");
+            }
+            p = new PackedMatrix(n, k, new float[(int) len], getClass());
+        }
+        p.n = n;
+        p.k = k;
+        packInto(w, n, k, p.data);
+        return p;
     }
 
     /** Output columns per packed weight panel. */

@@ -50,6 +50,18 @@ public interface Kernels {
     PackedMatrix pack(float[] w, int n, int k);
 
     /**
+     * As {@link #pack(float[], int, int)}, but into {@code reuse}'s storage when {@code reuse} was
+     * packed by these kernels and is large enough: then {@code reuse} itself is returned and
+     * nothing is allocated. Otherwise (or when {@code reuse} is null) a new matrix is returned,
+     * which the caller keeps for the next call. For operands packed per call, such as attention's
+     * key and value tiles.
+     */
+    PackedMatrix pack(float[] w, int n, int k, PackedMatrix reuse);
+
+    /** Threads this view splits work over (see {@link #withThreads}). */
+    int threads();
+
+    /**
      * y[m][n] = x[m][k] . w[n][k] + bias[n] (bias may be null), with x read from xOff (row
      * stride k) and y written from yOff (row stride n). Overwrites y; y must not overlap x.
      * Allocates nothing.

@@ -125,11 +125,12 @@ public final class ScalarKernels extends BlockedKernels {
 
     /** Layout: panel j (width cw = min(NC, n - j * NC)) at j * NC * k, data[.. + p * cw + c] = w[j * NC + c][p]. */
     @Override
-    public PackedMatrix pack(float[] w, int n, int k) {
-        if ((long) n * k > w.length) {
-            throw new IllegalArgumentException("pack: " + n + " x " + k + " does not fit w[" + w.length + "]");
-        }
-        float[] data = new float[Math.multiplyExact(n, k)];
+    long packedLength(int n, int k) {
+        return (long) n * k;
+    }
+
+    @Override
+    void packInto(float[] w, int n, int k, float[] data) {
         for (int j = 0; j * NC < n; j++) {
             int cw = Math.min(NC, n - j * NC);
             int base = j * NC * k;
@@ -140,7 +141,6 @@ public final class ScalarKernels extends BlockedKernels {
                 }
             }
         }
-        return new PackedMatrix(n, k, data, ScalarKernels.class);
     }
 
     @Override

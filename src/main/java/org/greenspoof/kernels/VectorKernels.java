@@ -149,23 +149,29 @@ final class VectorKernels extends BlockedKernels {
 
     /** Layout: data[(panel * k + p) * NR + c] = w[panel * NR + c][p], zero past column n. */
     @Override
-    public PackedMatrix pack(float[] w, int n, int k) {
-        if ((long) n * k > w.length) {
-            throw new IllegalArgumentException("pack: " + n + " x " + k + " does not fit w[" + w.length + "]");
-        }
+    long packedLength(int n, int k) {
+        return (long) panels(n) * NR * k;
+    }
+
+    @Override
+    void packInto(float[] w, int n, int k, float[] data) {
         int panels = panels(n);
-        float[] data = new float[Math.multiplyExact(panels * NR, k)];
         for (int j = 0; j < panels; j++) {
             int cols = Math.min(NR, n - j * NR);
-            for (int c = 0; c < cols; c++) {
-                int src = (j * NR + c) * k;
+            for (int c = 0; c < NR; c++) {
                 int dst = j * k * NR + c;
-                for (int p = 0; p < k; p++) {
-                    data[dst + p * NR] = w[src + p];
+                if (c < cols) {
+                    int src = (j * NR + c) * k;
+                    for (int p = 0; p < k; p++) {
+                        data[dst + p * NR] = w[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        data[dst + p * NR] = 0f;
+                    }
                 }
             }
         }
-        return new PackedMatrix(n, k, data, VectorKernels.class);
     }
 
     @Override

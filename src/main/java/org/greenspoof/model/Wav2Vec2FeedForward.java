@@ -38,10 +38,7 @@ final class Wav2Vec2FeedForward {
             kernels.linear(x, r0 * hidden, rows, intermediateDense, intermediateBias, ws.ffInter, 0);
             kernels.gelu(ws.ffInter, 0, rows * intermediate);
             kernels.linear(ws.ffInter, 0, rows, outputDense, outputBias, ws.ffOut, 0);
-            int o = r0 * hidden;
-            for (int i = 0; i < rows * hidden; i++) {
-                y[o + i] += ws.ffOut[i];
-            }
+            kernels.axpy(1f, ws.ffOut, 0, y, r0 * hidden, rows * hidden);
         }
     }
 }

@@ -5,6 +5,7 @@ import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
+import org.greenspoof.kernels.ThreadPool;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2PositionalConvEmbedding} (shared by HuBERT and WavLM): a
@@ -15,7 +16,7 @@ import org.greenspoof.kernels.PackedMatrix;
 final class Wav2Vec2PositionalConvEmbedding {
 
     /** Rows of one im2col tile; bounds the workspace for long inputs. */
-    private static final int ROW_TILE = 128;
+    static final int ROW_TILE = 128;
 
     final int hidden;
     final int kernel;
@@ -63,35 +64,75 @@ final class Wav2Vec2PositionalConvEmbedding {
         }
     }
 
-    /** x [T][H] -> out [T][H] = GELU(conv(x)) with the frame alignment of the padded, trimmed conv. */
-    void forward(float[] x, int t, Kernels kernels, float[] out) {
-        int rowLen = kernel * perGroup;
-        int tile = Math.min(ROW_TILE, t);
-        float[] col = new float[tile * rowLen];
-        float[] res = new float[tile * perGroup];
-        int pad = kernel / 2;
-        for (int gi = 0; gi < groups; gi++) {
-            int c0 = gi * perGroup;
-            for (int t0 = 0; t0 < t; t0 += tile) {
-                int rows = Math.min(tile, t - t0);
-                for (int r = 0; r < rows; r++) {
-                    int base = r * rowLen;
-                    for (int k = 0; k < kernel; k++) {
-                        int src = t0 + r + k - pad;
-                        int dst = base + k * perGroup;
-                        if (src < 0 || src >= t) {
-                            java.util.Arrays.fill(col, dst, dst + perGroup, 0f);
-                        } else {
-                            System.arraycopy(x, src * hidden + c0, col, dst, perGroup);
-                        }
-                    }
-                }
-                kernels.linear(col, 0, rows, weight[gi], bias[gi], res, 0);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(res, r * perGroup, out, (t0 + r) * hidden + c0, perGroup);
-                }
-            }
+    /** Floats of one im2col row (the workspace sizes its tiles with this). */
+    int rowLength() {
+        return kernel * perGroup;
+    }
+
+    /**
+     * x [T][H] -> out [T][H] = GELU(conv(x)) with the frame alignment of the padded, trimmed conv.
+     * The groups are split over the threads, each part with its own im2col tile.
+     */
+    void forward(float[] x, int t, Kernels kernels, float[] out, Workspace ws) {
+        GroupJob job = ws.posConv;
+        job.set(this, x, t, out, ws, kernels);
+        try {
+            ThreadPool.shared().run(Math.min(groups, ws.partsFor(kernels)), job);
+        } finally {
+            job.set(null, null, 0, null, null, null);
         }
         kernels.gelu(out, 0, t * hidden);
+    }
+
+    /** One caller's reusable job (held by its workspace): part p does groups p, p + parts, ... */
+    static final class GroupJob implements ThreadPool.Task {
+        private Wav2Vec2PositionalConvEmbedding conv;
+        private float[] x;
+        private int t;
+        private float[] out;
+        private Workspace ws;
+        private Kernels kernels;
+
+        void set(Wav2Vec2PositionalConvEmbedding conv, float[] x, int t, float[] out, Workspace ws, Kernels kernels) {
+            this.conv = conv;
+            this.x = x;
+            this.t = t;
+            this.out = out;
+            this.ws = ws;
+            this.kernels = kernels;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            for (int gi = part; gi < conv.groups; gi += parts) {
+                conv.group(gi, x, t, out, ws.posCol[part], ws.posRes[part], kernels);
+            }
+        }
+    }
+
+    private void group(int gi, float[] x, int t, float[] out, float[] col, float[] res, Kernels kernels) {
+        int rowLen = kernel * perGroup;
+        int tile = Math.min(ROW_TILE, t);
+        int pad = kernel / 2;
+        int c0 = gi * perGroup;
+        for (int t0 = 0; t0 < t; t0 += tile) {
+            int rows = Math.min(tile, t - t0);
+            for (int r = 0; r < rows; r++) {
+                int base = r * rowLen;
+                for (int k = 0; k < kernel; k++) {
+                    int src = t0 + r + k - pad;
+                    int dst = base + k * perGroup;
+                    if (src < 0 || src >= t) {
+                        java.util.Arrays.fill(col, dst, dst + perGroup, 0f);
+                    } else {
+                        System.arraycopy(x, src * hidden + c0, col, dst, perGroup);
+                    }
+                }
+            }
+            kernels.linear(col, 0, rows, weight[gi], bias[gi], res, 0);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(res, r * perGroup, out, (t0 + r) * hidden + c0, perGroup);
+            }
+        }
     }
 }
