@@ -288,15 +288,22 @@ final class VectorKernels extends BlockedKernels {
             int off = yOff + r * n;
             for (int c = 0; c < NR; c += L) {
                 FloatVector v = FloatVector.fromArray(SPECIES, acc, r * NR + c);
+                // No nullable vector variables: a null/vector merge makes C2 box every vector.
                 if (c + L <= cols) {
-                    FloatVector base = first ? (bias == null ? null : FloatVector.fromArray(SPECIES, bias, biasOff + c))
-                            : FloatVector.fromArray(SPECIES, y, off + c);
-                    (base == null ? v : v.add(base)).intoArray(y, off + c);
+                    if (!first) {
+                        v = v.add(FloatVector.fromArray(SPECIES, y, off + c));
+                    } else if (bias != null) {
+                        v = v.add(FloatVector.fromArray(SPECIES, bias, biasOff + c));
+                    }
+                    v.intoArray(y, off + c);
                 } else if (c < cols) {
                     VectorMask<Float> mask = SPECIES.indexInRange(c, cols);
-                    FloatVector base = first ? (bias == null ? null : FloatVector.fromArray(SPECIES, bias, biasOff + c, mask))
-                            : FloatVector.fromArray(SPECIES, y, off + c, mask);
-                    (base == null ? v : v.add(base)).intoArray(y, off + c, mask);
+                    if (!first) {
+                        v = v.add(FloatVector.fromArray(SPECIES, y, off + c, mask));
+                    } else if (bias != null) {
+                        v = v.add(FloatVector.fromArray(SPECIES, bias, biasOff + c, mask));
+                    }
+                    v.intoArray(y, off + c, mask);
                 }
             }
         }
