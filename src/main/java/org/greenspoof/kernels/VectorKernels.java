@@ -287,23 +287,30 @@ final class VectorKernels extends BlockedKernels {
         for (int r = 0; r < rows; r++) {
             int off = yOff + r * n;
             for (int c = 0; c < NR; c += L) {
-                FloatVector v = FloatVector.fromArray(SPECIES, acc, r * NR + c);
-                // No nullable vector variables: a null/vector merge makes C2 box every vector.
+                // Each vector is used where it is made: a merge of vectors (a nullable one, or one
+                // reassigned in a branch) makes C2 box every vector (JDK 17 even for the latter).
+                int a = r * NR + c;
                 if (c + L <= cols) {
                     if (!first) {
-                        v = v.add(FloatVector.fromArray(SPECIES, y, off + c));
+                        FloatVector.fromArray(SPECIES, acc, a).add(FloatVector.fromArray(SPECIES, y, off + c))
+                                .intoArray(y, off + c);
                     } else if (bias != null) {
-                        v = v.add(FloatVector.fromArray(SPECIES, bias, biasOff + c));
+                        FloatVector.fromArray(SPECIES, acc, a).add(FloatVector.fromArray(SPECIES, bias, biasOff + c))
+                                .intoArray(y, off + c);
+                    } else {
+                        FloatVector.fromArray(SPECIES, acc, a).intoArray(y, off + c);
                     }
-                    v.intoArray(y, off + c);
                 } else if (c < cols) {
                     VectorMask<Float> mask = SPECIES.indexInRange(c, cols);
                     if (!first) {
-                        v = v.add(FloatVector.fromArray(SPECIES, y, off + c, mask));
+                        FloatVector.fromArray(SPECIES, acc, a).add(FloatVector.fromArray(SPECIES, y, off + c, mask))
+                                .intoArray(y, off + c, mask);
                     } else if (bias != null) {
-                        v = v.add(FloatVector.fromArray(SPECIES, bias, biasOff + c, mask));
+                        FloatVector.fromArray(SPECIES, acc, a)
+                                .add(FloatVector.fromArray(SPECIES, bias, biasOff + c, mask)).intoArray(y, off + c, mask);
+                    } else {
+                        FloatVector.fromArray(SPECIES, acc, a).intoArray(y, off + c, mask);
                     }
-                    v.intoArray(y, off + c, mask);
                 }
             }
         }
