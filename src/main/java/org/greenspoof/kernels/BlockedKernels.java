@@ -73,7 +73,7 @@ abstract class BlockedKernels implements Kernels {
     abstract void geluRange(float[] x, int off, int n);
 
     /** Computes rows [r0, r1) of y for the output column panels [p0, p1). */
-    abstract void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+    abstract void linearBlock(float[] x, int xOff, int xStride, PackedMatrix w, float[] bias, float[] y, int yOff,
             int r0, int r1, int p0, int p1);
 
     @Override
@@ -83,15 +83,21 @@ abstract class BlockedKernels implements Kernels {
 
     @Override
     public final void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff) {
-        checkLinear(x, xOff, m, w, bias, y, yOff);
+        linear(x, xOff, w.k, m, w, bias, y, yOff);
+    }
+
+    @Override
+    public final void linear(float[] x, int xOff, int xStride, int m, PackedMatrix w, float[] bias, float[] y,
+            int yOff) {
+        checkLinear(x, xOff, xStride, m, w, bias, y, yOff);
         int panels = panels(w.n);
         int parts = Math.min(threads, ThreadPool.shared().size());
         if (parts <= 1 || 2L * m * w.n * w.k < MIN_PARALLEL_FLOPS) {
-            linearBlock(x, xOff, m, w, bias, y, yOff, 0, m, 0, panels);
+            linearBlock(x, xOff, xStride, w, bias, y, yOff, 0, m, 0, panels);
             return;
         }
         LinearTask t = tasks.get();
-        t.set(x, xOff, m, w, bias, y, yOff, panels >= parts && (panels % parts == 0 || panels >= 4 * parts));
+        t.set(x, xOff, xStride, m, w, bias, y, yOff, panels >= parts && (panels % parts == 0 || panels >= 4 * parts));
         try {
             ThreadPool.shared().run(parts, t);
         } finally {
@@ -122,14 +128,17 @@ abstract class BlockedKernels implements Kernels {
         return (n + panelWidth() - 1) / panelWidth();
     }
 
-    private void checkLinear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff) {
+    private void checkLinear(float[] x, int xOff, int xStride, int m, PackedMatrix w, float[] bias, float[] y,
+            int yOff) {
         if (w.packer != getClass()) {
             throw new IllegalArgumentException("weight packed by " + w.packer.getSimpleName() + ", not by "
                     + getClass().getSimpleName());
         }
-        if (m < 0 || xOff < 0 || yOff < 0 || (long) xOff + (long) m * w.k > x.length
+        if (m < 0 || xOff < 0 || yOff < 0 || xStride < 0
+                || (m > 0 && (long) xOff + (long) (m - 1) * xStride + w.k > x.length)
                 || (long) yOff + (long) m * w.n > y.length || (bias != null && bias.length < w.n)) {
-            throw new IllegalArgumentException("linear: m=" + m + " n=" + w.n + " k=" + w.k + " does not fit x["
+            throw new IllegalArgumentException("linear: m=" + m + " n=" + w.n + " k=" + w.k + " x stride " + xStride
+                    + " does not fit x["
                     + x.length + "]@" + xOff + ", y[" + y.length + "]@" + yOff
                     + (bias == null ? "" : ", bias[" + bias.length + "]"));
         }
@@ -153,6 +162,7 @@ abstract class BlockedKernels implements Kernels {
     private final class LinearTask implements ThreadPool.Task {
         private float[] x;
         private int xOff;
+        private int xStride;
         private int m;
         private PackedMatrix w;
         private float[] bias;
@@ -160,9 +170,11 @@ abstract class BlockedKernels implements Kernels {
         private int yOff;
         private boolean byPanels;
 
-        void set(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff, boolean byPanels) {
+        void set(float[] x, int xOff, int xStride, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+                boolean byPanels) {
             this.x = x;
             this.xOff = xOff;
+            this.xStride = xStride;
             this.m = m;
             this.w = w;
             this.bias = bias;
@@ -172,19 +184,20 @@ abstract class BlockedKernels implements Kernels {
         }
 
         void clear() {
-            set(null, 0, 0, null, null, null, 0, false);
+            set(null, 0, 0, 0, null, null, null, 0, false);
         }
 
         @Override
         public void run(int part, int parts) {
             int panels = panels(w.n);
             if (byPanels) {
-                linearBlock(x, xOff, m, w, bias, y, yOff, 0, m, share(panels, part, parts), share(panels, part + 1, parts));
+                linearBlock(x, xOff, xStride, w, bias, y, yOff, 0, m, share(panels, part, parts),
+                        share(panels, part + 1, parts));
             } else {
                 int blocks = (m + rowBlock() - 1) / rowBlock();
                 int r0 = Math.min(m, share(blocks, part, parts) * rowBlock());
                 int r1 = Math.min(m, share(blocks, part + 1, parts) * rowBlock());
-                linearBlock(x, xOff, m, w, bias, y, yOff, r0, r1, 0, panels);
+                linearBlock(x, xOff, xStride, w, bias, y, yOff, r0, r1, 0, panels);
             }
         }
 

@@ -67,4 +67,12 @@ public interface Kernels {
      * Allocates nothing.
      */
     void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff);
+
+    /**
+     * As {@link #linear(float[], int, int, PackedMatrix, float[], float[], int)} with row i of x at
+     * {@code xOff + i * xStride}. The stride may be smaller than k, so that rows overlap: the
+     * windows of a strided convolution over frames-major input are then read in place, without
+     * an im2col copy.
+     */
+    void linear(float[] x, int xOff, int xStride, int m, PackedMatrix w, float[] bias, float[] y, int yOff);
 }

@@ -144,7 +144,7 @@ public final class ScalarKernels extends BlockedKernels {
     }
 
     @Override
-    void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+    void linearBlock(float[] x, int xOff, int xStride, PackedMatrix w, float[] bias, float[] y, int yOff,
             int r0, int r1, int p0, int p1) {
         int n = w.n, k = w.k;
         float[] wd = w.data;
@@ -163,7 +163,7 @@ public final class ScalarKernels extends BlockedKernels {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 for (int i = r0; i < r1; i++) {
-                    int xo = xOff + i * k + pc;
+                    int xo = xOff + i * xStride + pc;
                     int yo = yOff + i * n + col;
                     int wo = base + pc * cw;
                     int p = 0;

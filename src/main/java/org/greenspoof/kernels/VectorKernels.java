@@ -175,7 +175,7 @@ final class VectorKernels extends BlockedKernels {
     }
 
     @Override
-    void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+    void linearBlock(float[] x, int xOff, int xStride, PackedMatrix w, float[] bias, float[] y, int yOff,
             int r0, int r1, int p0, int p1) {
         int n = w.n, k = w.k;
         if (k == 0) {
@@ -191,7 +191,7 @@ final class VectorKernels extends BlockedKernels {
             int mc = Math.min(MC, r1 - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packRows(x, xOff + ic * k + pc, k, mc, kc, ws, MR * NR);
+                packRows(x, xOff + ic * xStride + pc, xStride, mc, kc, ws, MR * NR);
                 for (int j = p0; j < p1; j++) {
                     int cols = Math.min(NR, n - j * NR);
                     int wOff = (j * k + pc) * NR;

@@ -235,8 +235,7 @@ public final class SpeechEncoder {
         }
         int t = frames(audio16k.length);
         ws.ensure(audio16k.length, t, featureExtractor.channels(), encoder.hidden, encoder.heads(),
-                encoder.intermediate(), tile, tile, Wav2Vec2Encoder.ffRows(), encoder.posConvEmbed.rowLength(),
-                encoder.posConvEmbed.perGroup, Wav2Vec2PositionalConvEmbedding.ROW_TILE);
+                encoder.intermediate(), tile, tile, Wav2Vec2Encoder.ffRows(), encoder.posConvEmbed);
         normalize(audio16k, ws.input);
         return ws;
     }

@@ -37,14 +37,14 @@ class Wav2Vec2Attention {
         this.heads = heads;
         this.headDim = hidden / heads;
         float scaling = (float) Math.pow(headDim, -0.5);
-        float[] w = new float[3 * hidden * hidden];
+        float[] w = ck.scratch(3 * hidden * hidden);
         qkvBias = new float[3 * hidden];
         String[] names = {"q_proj", "k_proj", "v_proj"};
         for (int p = 0; p < 3; p++) {
-            float[] wp = ck.tensor(prefix + names[p] + ".weight", hidden, hidden);
+            float[] wp = ck.scratchTensor(prefix + names[p] + ".weight", hidden, hidden);
             float[] bp = ck.tensor(prefix + names[p] + ".bias", hidden);
             float s = p == 0 ? scaling : 1f;
-            for (int i = 0; i < wp.length; i++) {
+            for (int i = 0; i < hidden * hidden; i++) {
                 w[p * hidden * hidden + i] = wp[i] * s;
             }
             for (int i = 0; i < hidden; i++) {
@@ -52,7 +52,7 @@ class Wav2Vec2Attention {
             }
         }
         qkv = kernels.pack(w, 3 * hidden, hidden);
-        outProj = kernels.pack(ck.tensor(prefix + "out_proj.weight", hidden, hidden), hidden, hidden);
+        outProj = kernels.pack(ck.scratchTensor(prefix + "out_proj.weight", hidden, hidden), hidden, hidden);
         outBias = ck.tensor(prefix + "out_proj.bias", hidden);
     }
 

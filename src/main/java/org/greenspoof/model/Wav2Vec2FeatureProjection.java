@@ -35,7 +35,7 @@ final class Wav2Vec2FeatureProjection {
             }
             layerNorm = null;
         }
-        projection = kernels.pack(ck.tensor("feature_projection.projection.weight", out, in), out, in);
+        projection = kernels.pack(ck.scratchTensor("feature_projection.projection.weight", out, in), out, in);
         projectionBias = ck.tensor("feature_projection.projection.bias", out);
     }
 

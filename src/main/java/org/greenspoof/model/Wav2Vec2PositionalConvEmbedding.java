@@ -15,9 +15,6 @@ import org.greenspoof.kernels.ThreadPool;
  */
 final class Wav2Vec2PositionalConvEmbedding {
 
-    /** Rows of one im2col tile; bounds the workspace for long inputs. */
-    static final int ROW_TILE = 128;
-
     final int hidden;
     final int kernel;
     final int groups;
@@ -37,11 +34,11 @@ final class Wav2Vec2PositionalConvEmbedding {
         groups = cfg.numConvPosEmbeddingGroups();
         perGroup = hidden / groups;
         float[] g = ck.tensor("encoder.pos_conv_embed.conv.weight_g", 1, 1, kernel);
-        float[] v = ck.tensor("encoder.pos_conv_embed.conv.weight_v", hidden, perGroup, kernel);
+        float[] v = ck.scratchTensor("encoder.pos_conv_embed.conv.weight_v", hidden, perGroup, kernel);
         float[] b = ck.tensor("encoder.pos_conv_embed.conv.bias", hidden);
         // Weight norm with dim=2: the norm runs over all output and input channels of one tap.
         double[] scale = new double[kernel];
-        for (int i = 0; i < v.length; i++) {
+        for (int i = 0; i < hidden * perGroup * kernel; i++) {
             scale[i % kernel] += (double) v[i] * v[i];
         }
         for (int k = 0; k < kernel; k++) {
@@ -50,7 +47,7 @@ final class Wav2Vec2PositionalConvEmbedding {
         weight = new PackedMatrix[groups];
         bias = new float[groups][perGroup];
         for (int gi = 0; gi < groups; gi++) {
-            float[] w = new float[perGroup * kernel * perGroup];
+            float[] w = ck.scratch(perGroup * kernel * perGroup);
             for (int o = 0; o < perGroup; o++) {
                 int oc = gi * perGroup + o;
                 for (int c = 0; c < perGroup; c++) {
@@ -64,14 +61,14 @@ final class Wav2Vec2PositionalConvEmbedding {
         }
     }
 
-    /** Floats of one im2col row (the workspace sizes its tiles with this). */
-    int rowLength() {
-        return kernel * perGroup;
+    /** Floats of one group's padded input for t frames (the workspace sizes its buffers with this). */
+    int paddedLength(int t) {
+        return (t + kernel - 1) * perGroup;
     }
 
     /**
      * x [T][H] -> out [T][H] = GELU(conv(x)) with the frame alignment of the padded, trimmed conv.
-     * The groups are split over the threads, each part with its own im2col tile.
+     * The groups are split over the threads, each part with its own buffers.
      */
     void forward(float[] x, int t, Kernels kernels, float[] out, Workspace ws) {
         GroupJob job = ws.posConv;
@@ -105,34 +102,28 @@ final class Wav2Vec2PositionalConvEmbedding {
         @Override
         public void run(int part, int parts) {
             for (int gi = part; gi < conv.groups; gi += parts) {
-                conv.group(gi, x, t, out, ws.posCol[part], ws.posRes[part], kernels);
+                conv.group(gi, x, t, out, ws.posPadded[part], ws.posRes[part], kernels);
             }
         }
     }
 
-    private void group(int gi, float[] x, int t, float[] out, float[] col, float[] res, Kernels kernels) {
-        int rowLen = kernel * perGroup;
-        int tile = Math.min(ROW_TILE, t);
+    /**
+     * One group: its channels copied into a zero-padded [pad + T + pad][C/G] buffer, in which the
+     * window of output frame t is the contiguous run of K rows from row t, read in place by the
+     * product at a row stride of C/G (no im2col copy); then the result scattered into its columns.
+     */
+    private void group(int gi, float[] x, int t, float[] out, float[] padded, float[] res, Kernels kernels) {
         int pad = kernel / 2;
         int c0 = gi * perGroup;
-        for (int t0 = 0; t0 < t; t0 += tile) {
-            int rows = Math.min(tile, t - t0);
-            for (int r = 0; r < rows; r++) {
-                int base = r * rowLen;
-                for (int k = 0; k < kernel; k++) {
-                    int src = t0 + r + k - pad;
-                    int dst = base + k * perGroup;
-                    if (src < 0 || src >= t) {
-                        java.util.Arrays.fill(col, dst, dst + perGroup, 0f);
-                    } else {
-                        System.arraycopy(x, src * hidden + c0, col, dst, perGroup);
-                    }
-                }
-            }
-            kernels.linear(col, 0, rows, weight[gi], bias[gi], res, 0);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(res, r * perGroup, out, (t0 + r) * hidden + c0, perGroup);
-            }
+        java.util.Arrays.fill(padded, 0, pad * perGroup, 0f);
+        for (int r = 0; r < t; r++) {
+            System.arraycopy(x, r * hidden + c0, padded, (pad + r) * perGroup, perGroup);
+        }
+        // Rows past the end: up to kernel - 1 - pad of them are read by the last windows.
+        java.util.Arrays.fill(padded, (pad + t) * perGroup, (t + kernel - 1) * perGroup, 0f);
+        kernels.linear(padded, 0, perGroup, t, weight[gi], bias[gi], res, 0);
+        for (int r = 0; r < t; r++) {
+            System.arraycopy(res, r * perGroup, out, r * hidden + c0, perGroup);
         }
     }
 }

@@ -41,8 +41,8 @@ final class Workspace {
     int ffRows;
     /** Per-part attention scratch. */
     final Head[] heads = new Head[parts];
-    /** Per-part positional conv im2col tile and result. */
-    final float[][] posCol = new float[parts][];
+    /** Per-part positional conv input (one group, padded) and result. */
+    final float[][] posPadded = new float[parts][];
     final float[][] posRes = new float[parts][];
     /** Pooling sums (double, like the reference's accumulation), 2H. */
     double[] poolSum = new double[0];
@@ -78,7 +78,7 @@ final class Workspace {
      * only when the input is longer than any before (the other sizes are fixed per encoder).
      */
     void ensure(int n, int t, int channels, int hidden, int heads, int intermediate, int qTile, int kTile, int ffTile,
-            int posRowLen, int posPerGroup, int posTile) {
+            Wav2Vec2PositionalConvEmbedding pos) {
         if (n > samples) {
             input = new float[n];
             samples = n;
@@ -89,7 +89,6 @@ final class Workspace {
         // Tiles are capped by the frame count, so sizes only grow with it.
         qTile = Math.min(qTile, t);
         kTile = Math.min(kTile, t);
-        posTile = Math.min(posTile, t);
         int d = hidden / heads;
         conv = new float[t * channels];
         x = new float[t * hidden];
@@ -115,8 +114,8 @@ final class Workspace {
             h.kTile = new float[kTile * d];
             h.vTile = new float[kTile * d];
             this.heads[p] = h;
-            posCol[p] = new float[posTile * posRowLen];
-            posRes[p] = new float[posTile * posPerGroup];
+            posPadded[p] = new float[pos.paddedLength(t)];
+            posRes[p] = new float[t * pos.perGroup];
         }
         frames = t;
     }

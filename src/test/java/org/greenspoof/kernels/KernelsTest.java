@@ -194,6 +194,37 @@ class KernelsTest {
         }
     }
 
+    /** Overlapping rows (stride below k, as for a strided convolution) equal an explicit im2col copy. */
+    @Test
+    void stridedRowsEqualTheirCopy() {
+        Random r = new Random(11);
+        int n = 37, k = 24, m = 21, stride = 10, off = 3;
+        float[] x = new float[off + (m - 1) * stride + k];
+        float[] w = new float[n * k];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        float[] col = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(x, off + i * stride, col, i * k, k);
+        }
+        for (Kernels base : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            for (int threads : new int[] {1, 2}) {
+                Kernels kern = base.withThreads(threads);
+                PackedMatrix pw = kern.pack(w, n, k);
+                float[] want = new float[m * n];
+                float[] got = new float[m * n];
+                kern.linear(col, 0, m, pw, null, want, 0);
+                kern.linear(x, off, stride, m, pw, null, got, 0);
+                assertArrayEquals(want, got, kern.name());
+                assertThrows(IllegalArgumentException.class, () -> kern.linear(x, off + 1, stride, m, pw, null, got, 0));
+            }
+        }
+    }
+
     /** Packing into reused storage (smaller shapes into larger storage) equals a fresh pack. */
     @Test
     void packIntoReusedStorageEqualsAFreshPack() {
