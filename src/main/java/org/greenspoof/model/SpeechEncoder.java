@@ -235,7 +235,8 @@ public final class SpeechEncoder {
         }
         int t = frames(audio16k.length);
         ws.ensure(audio16k.length, t, featureExtractor.channels(), encoder.hidden, encoder.heads(),
-                encoder.intermediate(), tile, tile, Wav2Vec2Encoder.ffRows(), encoder.posConvEmbed);
+                encoder.intermediate(), tile, tile, Wav2Vec2Encoder.ffRows(), encoder.posConvEmbed,
+                encoder.stable);
         normalize(audio16k, ws.input);
         return ws;
     }

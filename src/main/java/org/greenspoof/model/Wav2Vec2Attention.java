@@ -68,7 +68,8 @@ class Wav2Vec2Attention {
     }
 
     /**
-     * softmax(q k^T + gate*bias) v per head from ws.qkv into ws.context; the heads are split over
+     * softmax(q k^T + gate*bias) v per head from ws.qkv, the context written over q's slot in ws.qkv
+     * (each head reads only its own slots, and copies them before writing); the heads are split over
      * the threads (each part with its own {@link Workspace.Head}, the kernels it calls then run
      * inline on that part's thread).
      */
@@ -170,9 +171,9 @@ class Wav2Vec2Attention {
         }
         for (int i = 0; i < t; i++) {
             float inv = 1f / hs.runSum[i];
-            int o = i * hidden + h * d;
+            int o = i * h3 + h * d;
             for (int c = 0; c < d; c++) {
-                ws.context[o + c] = hs.acc[i * d + c] * inv;
+                qkvAll[o + c] = hs.acc[i * d + c] * inv;
             }
         }
     }
@@ -182,6 +183,7 @@ class Wav2Vec2Attention {
     }
 
     final void output(int t, float[] out, Workspace ws, Kernels kernels) {
-        kernels.linear(ws.context, 0, t, outProj, outBias, out, 0);
+        // The context sits in the q columns of ws.qkv: rows of H read at a stride of 3H.
+        kernels.linear(ws.qkv, 0, 3 * hidden, t, outProj, outBias, out, 0);
     }
 }

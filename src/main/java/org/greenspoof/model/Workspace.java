@@ -26,12 +26,10 @@ final class Workspace {
     /** Encoder state [T][H], and the positional conv output / attention output [T][H]. */
     float[] x;
     float[] attnOut;
-    /** A LayerNorm'd copy of the layer input (stable layout), [T][H]. */
+    /** A LayerNorm'd copy of the layer input, [T][H]; only the stable (pre-LN) layout has one. */
     float[] normed;
-    /** Fused q|k|v projections, [T][3H]. */
+    /** Fused q|k|v projections, [T][3H]; attention then writes its context over the q columns. */
     float[] qkv;
-    /** Attention context, [T][H]. */
-    float[] context;
     /** WavLM gate per head and frame, [nh][T], and its raw 8 outputs per (frame, head). */
     float[] gate;
     float[] gateRaw;
@@ -78,7 +76,7 @@ final class Workspace {
      * only when the input is longer than any before (the other sizes are fixed per encoder).
      */
     void ensure(int n, int t, int channels, int hidden, int heads, int intermediate, int qTile, int kTile, int ffTile,
-            Wav2Vec2PositionalConvEmbedding pos) {
+            Wav2Vec2PositionalConvEmbedding pos, boolean stable) {
         if (n > samples) {
             input = new float[n];
             samples = n;
@@ -93,9 +91,8 @@ final class Workspace {
         conv = new float[t * channels];
         x = new float[t * hidden];
         attnOut = new float[t * hidden];
-        normed = new float[t * hidden];
+        normed = stable ? new float[t * hidden] : null;
         qkv = new float[t * 3 * hidden];
-        context = new float[t * hidden];
         gate = new float[heads * t];
         gateRaw = new float[t * heads * 8];
         ffRows = Math.min(ffTile, t);
