@@ -21,10 +21,13 @@ final class Workspace {
     private int samples = -1;
     /** The normalised input samples. */
     float[] input = new float[0];
-    /** Conv stack output [T][C] (normalised in place by the feature projection's LayerNorm). */
-    float[] conv;
-    /** Encoder state [T][H], and the positional conv output / attention output [T][H]. */
+    /**
+     * Encoder state [T][H]; the conv stack output [T][C] (normalised in place by the feature
+     * projection's LayerNorm), which is dead once projected, and so shares its array with the
+     * positional conv output / attention output [T][H] that come after.
+     */
     float[] x;
+    float[] conv;
     float[] attnOut;
     /** A LayerNorm'd copy of the layer input, [T][H]; only the stable (pre-LN) layout has one. */
     float[] normed;
@@ -88,9 +91,9 @@ final class Workspace {
         qTile = Math.min(qTile, t);
         kTile = Math.min(kTile, t);
         int d = hidden / heads;
-        conv = new float[t * channels];
         x = new float[t * hidden];
-        attnOut = new float[t * hidden];
+        attnOut = new float[t * Math.max(hidden, channels)];
+        conv = attnOut;
         normed = stable ? new float[t * hidden] : null;
         qkv = new float[t * 3 * hidden];
         gate = new float[heads * t];
