@@ -70,6 +70,6 @@ JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --secon
 import json, sys
 r = json.load(open(sys.argv[1]))[-1]
 w = int(sys.argv[2])
-print(f"60 s input: peak RSS {r['peak_rss_mb']} MB (heap as GREENSPOOF_JAVA_OPTS sets it, else the JVM default); "
+print(f"60 s input: peak RSS {r['peak_rss_mb']} MB (launcher defaults: ParallelGC, -Xmn16m, plus GREENSPOOF_JAVA_OPTS); "
       f"target weights {w} MB + 300 MB = {w + 300} MB; RTF {r['rtf']:.4f}")
 PY

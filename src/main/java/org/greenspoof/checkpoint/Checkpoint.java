@@ -53,6 +53,9 @@ public final class Checkpoint implements Closeable {
     private final EncoderConfig config;
     private final PreprocessorConfig preprocessor;
     private final SafetensorsFile weights;
+    /** Reused load buffers (see {@link #scratchTensor} and {@link #scratch}). */
+    private float[] scratch;
+    private float[] scratch2 = new float[0];
     /** Canonical bare key -> name in the file. */
     private final Map<String, String> keys;
     private final List<String> ignored;
@@ -263,6 +266,30 @@ public final class Checkpoint implements Closeable {
     public float[] tensor(String key, long... expectedShape) {
         TensorInfo t = checkShape(key, expectedShape, "");
         return weights.readFloats(t.name());
+    }
+
+    /**
+     * As {@link #tensor}, but into a buffer this checkpoint reuses (its first numel elements; it
+     * may be longer): valid only until the next call. For weights that are repacked at once, so
+     * that loading does not make a model's worth of short-lived arrays (which the garbage
+     * collector would partly promote, leaving the heap, and so the resident set, larger).
+     * Not for concurrent use.
+     */
+    public float[] scratchTensor(String key, long... expectedShape) {
+        TensorInfo t = checkShape(key, expectedShape, "");
+        scratch = weights.readFloats(t.name(), scratch);
+        return scratch;
+    }
+
+    /**
+     * A second reusable buffer of at least n floats, for the repacked form of a
+     * {@link #scratchTensor}; valid until the next call. Not for concurrent use.
+     */
+    public float[] scratch(int n) {
+        if (scratch2.length < n) {
+            scratch2 = new float[n];
+        }
+        return scratch2;
     }
 
     public EncoderConfig config() {

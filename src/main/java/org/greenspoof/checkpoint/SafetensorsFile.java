@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,19 +31,17 @@ import org.greenspoof.io.FileFormatException;
  * size times its element count. All of this is checked in {@link #open}, so a later read cannot
  * fall outside the file.
  *
- * <p>The data section is memory-mapped, never copied onto the heap. A single {@link MappedByteBuffer}
- * holds at most 2 GB, so the data is mapped as consecutive windows of {@link #DEFAULT_WINDOW} bytes;
- * a tensor that straddles two windows is assembled chunk by chunk. Instances are safe for concurrent
- * reads.
+ * <p>Tensors are read with positional reads in chunks of at most {@link #DEFAULT_CHUNK} bytes, not
+ * memory-mapped: pages of a mapping that loading touched would stay in the process's resident set
+ * until the garbage collector happened to unmap them (a whole model's worth, next to the weights
+ * already copied to the heap). Instances are safe for concurrent reads.
  */
 public final class SafetensorsFile implements Closeable {
 
     /** The format's limit on the header, which also bounds what a hostile file can make us allocate. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
-    /** Window size of the mapping: 1 GiB, below the 2 GB limit of one mapped buffer. */
-    static final long DEFAULT_WINDOW = 1L << 30;
-    /** Bytes decoded per step when a tensor is read; a multiple of every element size. */
-    private static final int CHUNK_BYTES = 1 << 20;
+    /** Bytes read and decoded per step when a tensor is read; a multiple of every element size. */
+    static final long DEFAULT_CHUNK = 1 << 16;
     private static final String METADATA = "__metadata__";
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -54,28 +52,28 @@ public final class SafetensorsFile implements Closeable {
     private final FileChannel channel;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
-    private final long window;
-    private final MappedByteBuffer[] windows;
+    private final long dataStart;
+    private final int chunk;
 
     private SafetensorsFile(Path file, FileChannel channel, Map<String, TensorInfo> tensors,
-            Map<String, String> metadata, long window, MappedByteBuffer[] windows) {
+            Map<String, String> metadata, long dataStart, int chunk) {
         this.file = file;
         this.channel = channel;
         this.tensors = tensors;
         this.metadata = metadata;
-        this.window = window;
-        this.windows = windows;
+        this.dataStart = dataStart;
+        this.chunk = chunk;
     }
 
     /** Opens and validates {@code file}; throws {@link FileFormatException} naming the defect. */
     public static SafetensorsFile open(Path file) throws IOException {
-        return open(file, DEFAULT_WINDOW);
+        return open(file, DEFAULT_CHUNK);
     }
 
-    /** As {@link #open(Path)} with a chosen mapping window, so tests can cross windows with small files. */
-    static SafetensorsFile open(Path file, long window) throws IOException {
-        if (window <= 0 || window % 8 != 0 || window > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("window must be a positive multiple of 8 below 2 GB: " + window);
+    /** As {@link #open(Path)} with a chosen read chunk, so tests can split tensors into many reads. */
+    static SafetensorsFile open(Path file, long chunk) throws IOException {
+        if (chunk <= 0 || chunk % 8 != 0 || chunk > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("chunk must be a positive multiple of 8 below 2 GB: " + chunk);
         }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
@@ -100,14 +98,8 @@ public final class SafetensorsFile implements Closeable {
             long dataLen = size - dataStart;
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, TensorInfo> tensors = parseHeader(file, header.array(), dataLen, metadata);
-            int n = (int) ((dataLen + window - 1) / window);
-            MappedByteBuffer[] windows = new MappedByteBuffer[n];
-            for (int i = 0; i < n; i++) {
-                long from = (long) i * window;
-                windows[i] = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + from, Math.min(window, dataLen - from));
-            }
             return new SafetensorsFile(file, ch, Collections.unmodifiableMap(tensors),
-                    Collections.unmodifiableMap(metadata), window, windows);
+                    Collections.unmodifiableMap(metadata), dataStart, (int) chunk);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -258,6 +250,14 @@ public final class SafetensorsFile implements Closeable {
      * @throws IllegalArgumentException when absent, of another dtype, or over 2^31-1 elements
      */
     public float[] readFloats(String name) {
+        return readFloats(name, null);
+    }
+
+    /**
+     * As {@link #readFloats(String)}, into {@code into} (its first numel elements) when it is large
+     * enough, else into a new array; returns the array written.
+     */
+    public float[] readFloats(String name, float[] into) {
         TensorInfo t = tensors.get(name);
         if (t == null) {
             throw new IllegalArgumentException(file + ": no tensor '" + name + "'");
@@ -271,33 +271,23 @@ public final class SafetensorsFile implements Closeable {
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(file + ": tensor '" + name + "' has " + n + " elements, more than a Java array holds");
         }
-        float[] out = new float[(int) n];
-        int perChunk = CHUNK_BYTES / d.size();
-        long pos = t.begin();
-        for (int done = 0; done < n; ) {
-            int cnt = (int) Math.min(perChunk, n - done);
-            decode(d, bytes(pos, cnt * d.size()), out, done, cnt);
-            done += cnt;
-            pos += (long) cnt * d.size();
+        float[] out = into != null && into.length >= n ? into : new float[(int) n];
+        int perChunk = chunk / d.size();
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(chunk, n * d.size())).order(ByteOrder.LITTLE_ENDIAN);
+        long pos = dataStart + t.begin();
+        try {
+            for (int done = 0; done < n; ) {
+                int cnt = (int) Math.min(perChunk, n - done);
+                buf.clear().limit(cnt * d.size());
+                readFully(channel, buf, pos, file);
+                decode(d, buf.flip(), out, done, cnt);
+                done += cnt;
+                pos += (long) cnt * d.size();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": reading tensor '" + name + "': " + e.getMessage(), e);
         }
         return out;
-    }
-
-    /** Little-endian view of data bytes [pos, pos+len): a slice of one window, or a copy across two. */
-    private ByteBuffer bytes(long pos, int len) {
-        int w = (int) (pos / window);
-        int off = (int) (pos % window);
-        if (off + len <= windows[w].capacity()) {
-            return windows[w].slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        ByteBuffer copy = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
-        while (copy.hasRemaining()) {
-            int take = Math.min(copy.remaining(), windows[w].capacity() - off);
-            copy.put(windows[w].slice(off, take));
-            w++;
-            off = 0;
-        }
-        return copy.flip();
     }
 
     private static void decode(Dtype d, ByteBuffer bb, float[] out, int at, int cnt) {

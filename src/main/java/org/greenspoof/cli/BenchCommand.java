@@ -26,13 +26,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code greenspoof bench}: how fast the encoder runs here. For every (seconds, threads,
- * max layer) it times {@code hiddenStates} on a fixed synthetic signal after warm-up and reports
+ * max layer) it times the embedding path ({@code pooled}: the forward up to that layer, mean-pooled,
+ * as {@code greenspoof embed} runs it) on a fixed synthetic signal after warm-up and reports
  * the median, the real-time factor and the achieved GFLOP/s, where the work is counted
  * analytically from the config (see {@link #gflop}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {
-            "Time the encoder forward pass (HF hidden_states[0..K]) on a synthetic 16 kHz signal and print, per "
+            "Time the encoder forward pass up to HF hidden_states[K], mean-pooled as greenspoof embed runs it, on a "
+                    + "synthetic 16 kHz signal and print, per "
                     + "input length, thread count and last layer, the median wall time after warm-up, the real-time "
                     + "factor RTF (compute seconds per second of audio, lower is faster) and GFLOP/s (multiply-adds "
                     + "counted as 2 flops from the config: conv stack, feature projection, positional conv, "
@@ -141,21 +143,22 @@ public final class BenchCommand implements Callable<Integer> {
         float[] audio = signal(SAMPLE_RATE);
         long end = System.nanoTime() + (long) (jitWarmup * 1e9);
         while (System.nanoTime() < end) {
-            encoder.hiddenStates(audio, encoder.numLayers());
+            encoder.pooled(audio, new int[] {encoder.numLayers()}, SpeechEncoder.Pooling.MEAN);
         }
     }
 
     /** Median wall seconds and median process CPU seconds (all threads, GC and JIT included). */
     private double[] medianSeconds(SpeechEncoder encoder, float[] audio, int maxLayer) {
+        int[] layer = {maxLayer};
         for (int i = 0; i < warmup; i++) {
-            encoder.hiddenStates(audio, maxLayer);
+            encoder.pooled(audio, layer, SpeechEncoder.Pooling.MEAN);
         }
         double[] wall = new double[runs];
         double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
             long c0 = processCpuNanos();
             long t0 = System.nanoTime();
-            encoder.hiddenStates(audio, maxLayer);
+            encoder.pooled(audio, layer, SpeechEncoder.Pooling.MEAN);
             wall[i] = (System.nanoTime() - t0) / 1e9;
             cpu[i] = (processCpuNanos() - c0) / 1e9;
         }

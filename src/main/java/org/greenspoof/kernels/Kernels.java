@@ -50,9 +50,29 @@ public interface Kernels {
     PackedMatrix pack(float[] w, int n, int k);
 
     /**
+     * As {@link #pack(float[], int, int)}, but into {@code reuse}'s storage when {@code reuse} was
+     * packed by these kernels and is large enough: then {@code reuse} itself is returned and
+     * nothing is allocated. Otherwise (or when {@code reuse} is null) a new matrix is returned,
+     * which the caller keeps for the next call. For operands packed per call, such as attention's
+     * key and value tiles.
+     */
+    PackedMatrix pack(float[] w, int n, int k, PackedMatrix reuse);
+
+    /** Threads this view splits work over (see {@link #withThreads}). */
+    int threads();
+
+    /**
      * y[m][n] = x[m][k] . w[n][k] + bias[n] (bias may be null), with x read from xOff (row
      * stride k) and y written from yOff (row stride n). Overwrites y; y must not overlap x.
      * Allocates nothing.
      */
     void linear(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff);
+
+    /**
+     * As {@link #linear(float[], int, int, PackedMatrix, float[], float[], int)} with row i of x at
+     * {@code xOff + i * xStride}. The stride may be smaller than k, so that rows overlap: the
+     * windows of a strided convolution over frames-major input are then read in place, without
+     * an im2col copy.
+     */
+    void linear(float[] x, int xOff, int xStride, int m, PackedMatrix w, float[] bias, float[] y, int yOff);
 }

@@ -6,8 +6,9 @@ package org.greenspoof.kernels;
  * handing it to another implementation is an error.
  */
 public final class PackedMatrix {
-    public final int n;
-    public final int k;
+    /** Rewritten when {@link Kernels#pack(float[], int, int, PackedMatrix)} reuses the storage. */
+    int n;
+    int k;
     final float[] data;
     final Class<?> packer;
 
@@ -16,5 +17,15 @@ public final class PackedMatrix {
         this.k = k;
         this.data = data;
         this.packer = packer;
+    }
+
+    /** Output columns (rows of the original weight). */
+    public int n() {
+        return n;
+    }
+
+    /** Inner dimension. */
+    public int k() {
+        return k;
     }
 }

@@ -125,11 +125,12 @@ public final class ScalarKernels extends BlockedKernels {
 
     /** Layout: panel j (width cw = min(NC, n - j * NC)) at j * NC * k, data[.. + p * cw + c] = w[j * NC + c][p]. */
     @Override
-    public PackedMatrix pack(float[] w, int n, int k) {
-        if ((long) n * k > w.length) {
-            throw new IllegalArgumentException("pack: " + n + " x " + k + " does not fit w[" + w.length + "]");
-        }
-        float[] data = new float[Math.multiplyExact(n, k)];
+    long packedLength(int n, int k) {
+        return (long) n * k;
+    }
+
+    @Override
+    void packInto(float[] w, int n, int k, float[] data) {
         for (int j = 0; j * NC < n; j++) {
             int cw = Math.min(NC, n - j * NC);
             int base = j * NC * k;
@@ -140,11 +141,10 @@ public final class ScalarKernels extends BlockedKernels {
                 }
             }
         }
-        return new PackedMatrix(n, k, data, ScalarKernels.class);
     }
 
     @Override
-    void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+    void linearBlock(float[] x, int xOff, int xStride, PackedMatrix w, float[] bias, float[] y, int yOff,
             int r0, int r1, int p0, int p1) {
         int n = w.n, k = w.k;
         float[] wd = w.data;
@@ -163,7 +163,7 @@ public final class ScalarKernels extends BlockedKernels {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 for (int i = r0; i < r1; i++) {
-                    int xo = xOff + i * k + pc;
+                    int xo = xOff + i * xStride + pc;
                     int yo = yOff + i * n + col;
                     int wo = base + pc * cw;
                     int p = 0;

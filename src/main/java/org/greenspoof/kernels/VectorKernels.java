@@ -149,27 +149,33 @@ final class VectorKernels extends BlockedKernels {
 
     /** Layout: data[(panel * k + p) * NR + c] = w[panel * NR + c][p], zero past column n. */
     @Override
-    public PackedMatrix pack(float[] w, int n, int k) {
-        if ((long) n * k > w.length) {
-            throw new IllegalArgumentException("pack: " + n + " x " + k + " does not fit w[" + w.length + "]");
-        }
-        int panels = panels(n);
-        float[] data = new float[Math.multiplyExact(panels * NR, k)];
-        for (int j = 0; j < panels; j++) {
-            int cols = Math.min(NR, n - j * NR);
-            for (int c = 0; c < cols; c++) {
-                int src = (j * NR + c) * k;
-                int dst = j * k * NR + c;
-                for (int p = 0; p < k; p++) {
-                    data[dst + p * NR] = w[src + p];
-                }
-            }
-        }
-        return new PackedMatrix(n, k, data, VectorKernels.class);
+    long packedLength(int n, int k) {
+        return (long) panels(n) * NR * k;
     }
 
     @Override
-    void linearBlock(float[] x, int xOff, int m, PackedMatrix w, float[] bias, float[] y, int yOff,
+    void packInto(float[] w, int n, int k, float[] data) {
+        int panels = panels(n);
+        for (int j = 0; j < panels; j++) {
+            int cols = Math.min(NR, n - j * NR);
+            for (int c = 0; c < NR; c++) {
+                int dst = j * k * NR + c;
+                if (c < cols) {
+                    int src = (j * NR + c) * k;
+                    for (int p = 0; p < k; p++) {
+                        data[dst + p * NR] = w[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        data[dst + p * NR] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    void linearBlock(float[] x, int xOff, int xStride, PackedMatrix w, float[] bias, float[] y, int yOff,
             int r0, int r1, int p0, int p1) {
         int n = w.n, k = w.k;
         if (k == 0) {
@@ -185,7 +191,7 @@ final class VectorKernels extends BlockedKernels {
             int mc = Math.min(MC, r1 - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packRows(x, xOff + ic * k + pc, k, mc, kc, ws, MR * NR);
+                packRows(x, xOff + ic * xStride + pc, xStride, mc, kc, ws, MR * NR);
                 for (int j = p0; j < p1; j++) {
                     int cols = Math.min(NR, n - j * NR);
                     int wOff = (j * k + pc) * NR;
@@ -281,16 +287,30 @@ final class VectorKernels extends BlockedKernels {
         for (int r = 0; r < rows; r++) {
             int off = yOff + r * n;
             for (int c = 0; c < NR; c += L) {
-                FloatVector v = FloatVector.fromArray(SPECIES, acc, r * NR + c);
+                // Each vector is used where it is made: a merge of vectors (a nullable one, or one
+                // reassigned in a branch) makes C2 box every vector (JDK 17 even for the latter).
+                int a = r * NR + c;
                 if (c + L <= cols) {
-                    FloatVector base = first ? (bias == null ? null : FloatVector.fromArray(SPECIES, bias, biasOff + c))
-                            : FloatVector.fromArray(SPECIES, y, off + c);
-                    (base == null ? v : v.add(base)).intoArray(y, off + c);
+                    if (!first) {
+                        FloatVector.fromArray(SPECIES, acc, a).add(FloatVector.fromArray(SPECIES, y, off + c))
+                                .intoArray(y, off + c);
+                    } else if (bias != null) {
+                        FloatVector.fromArray(SPECIES, acc, a).add(FloatVector.fromArray(SPECIES, bias, biasOff + c))
+                                .intoArray(y, off + c);
+                    } else {
+                        FloatVector.fromArray(SPECIES, acc, a).intoArray(y, off + c);
+                    }
                 } else if (c < cols) {
                     VectorMask<Float> mask = SPECIES.indexInRange(c, cols);
-                    FloatVector base = first ? (bias == null ? null : FloatVector.fromArray(SPECIES, bias, biasOff + c, mask))
-                            : FloatVector.fromArray(SPECIES, y, off + c, mask);
-                    (base == null ? v : v.add(base)).intoArray(y, off + c, mask);
+                    if (!first) {
+                        FloatVector.fromArray(SPECIES, acc, a).add(FloatVector.fromArray(SPECIES, y, off + c, mask))
+                                .intoArray(y, off + c, mask);
+                    } else if (bias != null) {
+                        FloatVector.fromArray(SPECIES, acc, a)
+                                .add(FloatVector.fromArray(SPECIES, bias, biasOff + c, mask)).intoArray(y, off + c, mask);
+                    } else {
+                        FloatVector.fromArray(SPECIES, acc, a).intoArray(y, off + c, mask);
+                    }
                 }
             }
         }

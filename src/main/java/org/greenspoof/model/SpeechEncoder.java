@@ -2,6 +2,7 @@ package org.greenspoof.model;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
@@ -28,6 +29,11 @@ public final class SpeechEncoder {
     /** transformers' Wav2Vec2FeatureExtractor: (x - mean) / sqrt(var + 1e-7). */
     private static final double NORMALIZE_EPS = 1e-7;
     private static final int SAMPLE_RATE = 16000;
+    /**
+     * Workspaces grown for inputs longer than this (60 s) are dropped after the call instead of
+     * pooled, so one very long input does not pin its buffers for the life of the encoder.
+     */
+    private static final int POOLED_SAMPLES = 60 * SAMPLE_RATE;
 
     /** Frame pooling for {@link #pooled}. */
     public enum Pooling {
@@ -54,6 +60,8 @@ public final class SpeechEncoder {
     private final Wav2Vec2FeatureEncoder featureExtractor;
     private final Wav2Vec2FeatureProjection featureProjection;
     private final Wav2Vec2Encoder encoder;
+    /** Idle workspaces, one per concurrent caller seen (see {@link Workspace}). */
+    private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
 
     private SpeechEncoder(EncoderConfig config, PreprocessorConfig preprocessor, Kernels kernels, int tile,
                           Wav2Vec2FeatureEncoder fe, Wav2Vec2FeatureProjection fp, Wav2Vec2Encoder enc) {
@@ -128,30 +136,49 @@ public final class SpeechEncoder {
 
     /** Exactly HF's {@code hidden_states[0..maxLayer]}, [maxLayer+1][T][H]; layers above maxLayer are not run. */
     public float[][][] hiddenStates(float[] audio16k, int maxLayer) {
-        return activations(audio16k, maxLayer).hiddenStates();
+        checkLayer(maxLayer);
+        Workspace ws = acquire(audio16k);
+        try {
+            int t = frames(audio16k.length);
+            int h = encoder.hidden;
+            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
+            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
+            float[][][] hs = new float[maxLayer + 1][][];
+            encoder.forward(ws.x, t, maxLayer, null, (n, state, frames) -> hs[n] = rows(state, frames, h), ws, kernels,
+                    tile, tile);
+            return hs;
+        } finally {
+            release(ws);
+        }
     }
 
     /** Every intermediate up to maxLayer (see {@link Activations}). */
     public Activations activations(float[] audio16k, int maxLayer) {
         checkLayer(maxLayer);
-        float[] input = inputValues(audio16k);
-        int t = frames(input.length);
-        int c = featureExtractor.channels();
-        int h = encoder.hidden;
-        float[] conv = featureExtractor.forward(input, kernels);
-        float[] x = new float[t * h];
-        float[] extract = featureProjection.forward(conv, t, kernels, x);
-        float[][] projected = rows(x, t, h);
-        float[] pos = new float[t * h];
-        float[][][] hs = new float[maxLayer + 1][][];
-        encoder.forward(x, t, maxLayer, pos, (n, state, frames) -> hs[n] = rows(state, frames, h), kernels, tile, tile);
-        return new Activations(rows(conv, t, c), featureProjection.layerNorm == null ? null : rows(extract, t, c),
-                projected, rows(pos, t, h), hs);
+        Workspace ws = acquire(audio16k);
+        try {
+            int t = frames(audio16k.length);
+            int c = featureExtractor.channels();
+            int h = encoder.hidden;
+            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
+            float[][] conv = rows(ws.conv, t, c);
+            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
+            float[][] extract = featureProjection.layerNorm == null ? null : rows(ws.conv, t, c);
+            float[][] projected = rows(ws.x, t, h);
+            float[][][] pos = new float[1][][];
+            float[][][] hs = new float[maxLayer + 1][][];
+            encoder.forward(ws.x, t, maxLayer, (n, state, frames) -> pos[0] = rows(state, frames, h),
+                    (n, state, frames) -> hs[n] = rows(state, frames, h), ws, kernels, tile, tile);
+            return new Activations(conv, extract, projected, pos[0], hs);
+        } finally {
+            release(ws);
+        }
     }
 
     /**
      * Pooled embeddings of the requested layers (any order, repeats allowed) from one pass that
      * stops at the highest of them: result[i] is the pooling of hidden_states[layers[i]] over frames.
+     * Apart from the result, a call allocates nothing once an input at least as long has been seen.
      */
     public float[][] pooled(float[] audio16k, int[] layers, Pooling pooling) {
         if (layers.length == 0) {
@@ -162,27 +189,76 @@ public final class SpeechEncoder {
             checkLayer(l);
             max = Math.max(max, l);
         }
-        float[] input = inputValues(audio16k);
-        int t = frames(input.length);
-        int h = encoder.hidden;
-        float[] conv = featureExtractor.forward(input, kernels);
-        float[] x = new float[t * h];
-        featureProjection.forward(conv, t, kernels, x);
-        float[][] out = new float[layers.length][];
-        encoder.forward(x, t, max, null, (n, state, frames) -> {
-            float[] v = null;
-            for (int i = 0; i < layers.length; i++) {
-                if (layers[i] == n) {
-                    v = v == null ? pool(state, frames, h, pooling) : v;
-                    out[i] = v.clone();
-                }
+        Workspace ws = acquire(audio16k);
+        try {
+            int t = frames(audio16k.length);
+            int h = encoder.hidden;
+            int width = pooling == Pooling.MEAN ? h : 2 * h;
+            float[][] out = new float[layers.length][width];
+            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
+            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
+            if (ws.poolSum.length < 2 * h) {
+                ws.poolSum = new double[2 * h];
             }
-        }, kernels, tile, tile);
-        return out;
+            double[] sums = ws.poolSum;
+            encoder.forward(ws.x, t, max, null, (n, state, frames) -> {
+                int first = -1;
+                for (int i = 0; i < layers.length; i++) {
+                    if (layers[i] == n) {
+                        if (first < 0) {
+                            pool(state, frames, h, pooling, sums, out[i]);
+                            first = i;
+                        } else {
+                            System.arraycopy(out[first], 0, out[i], 0, width);
+                        }
+                    }
+                }
+            }, ws, kernels, tile, tile);
+            return out;
+        } finally {
+            release(ws);
+        }
+    }
+
+    /**
+     * A workspace sized for this input (from the pool when one is idle) holding the conv stack's
+     * input: the samples, normalised per utterance when do_normalize.
+     */
+    private Workspace acquire(float[] audio16k) {
+        checkAudio(audio16k);
+        Workspace ws;
+        synchronized (idle) {
+            ws = idle.poll();
+        }
+        if (ws == null) {
+            ws = new Workspace();
+        }
+        int t = frames(audio16k.length);
+        ws.ensure(audio16k.length, t, featureExtractor.channels(), encoder.hidden, encoder.heads(),
+                encoder.intermediate(), tile, tile, Wav2Vec2Encoder.ffRows(), encoder.posConvEmbed,
+                encoder.stable);
+        normalize(audio16k, ws.input);
+        return ws;
+    }
+
+    /** Returns a workspace to the pool, unless it was grown past {@link #POOLED_SAMPLES}. */
+    private void release(Workspace ws) {
+        if (ws.samples() <= POOLED_SAMPLES) {
+            synchronized (idle) {
+                idle.push(ws);
+            }
+        }
     }
 
     /** What enters the conv stack: the samples, normalised per utterance when do_normalize. */
     float[] inputValues(float[] audio16k) {
+        checkAudio(audio16k);
+        float[] out = new float[audio16k.length];
+        normalize(audio16k, out);
+        return out;
+    }
+
+    private void checkAudio(float[] audio16k) {
         if (audio16k == null || audio16k.length == 0) {
             throw new IllegalArgumentException("audio is empty");
         }
@@ -191,16 +267,23 @@ public final class SpeechEncoder {
                     + featureExtractor.receptiveField + " samples = " + (1000 * featureExtractor.receptiveField / SAMPLE_RATE)
                     + " ms at 16 kHz)");
         }
-        double sum = 0;
         for (int i = 0; i < audio16k.length; i++) {
             float v = audio16k[i];
             if (!Float.isFinite(v)) {
                 throw new IllegalArgumentException("audio sample " + i + " is " + v);
             }
-            sum += v;
         }
+    }
+
+    /** out[0, n) = the n samples, normalised when do_normalize (transformers' zero_mean_unit_var_norm). */
+    private void normalize(float[] audio16k, float[] out) {
         if (!preprocessor.doNormalize()) {
-            return audio16k;
+            System.arraycopy(audio16k, 0, out, 0, audio16k.length);
+            return;
+        }
+        double sum = 0;
+        for (float v : audio16k) {
+            sum += v;
         }
         double mean = sum / audio16k.length;
         double sq = 0;
@@ -208,11 +291,9 @@ public final class SpeechEncoder {
             sq += (v - mean) * (v - mean);
         }
         double inv = 1.0 / Math.sqrt(sq / audio16k.length + NORMALIZE_EPS);
-        float[] out = new float[audio16k.length];
-        for (int i = 0; i < out.length; i++) {
+        for (int i = 0; i < audio16k.length; i++) {
             out[i] = (float) ((audio16k[i] - mean) * inv);
         }
-        return out;
     }
 
     private void checkLayer(int layer) {
@@ -222,31 +303,29 @@ public final class SpeechEncoder {
         }
     }
 
-    private static float[] pool(float[] x, int t, int h, Pooling pooling) {
-        double[] mean = new double[h];
+    /** Pools x [T][H] into out (H or 2H values), accumulating in double in sums [2H]. */
+    private static void pool(float[] x, int t, int h, Pooling pooling, double[] sums, float[] out) {
+        java.util.Arrays.fill(sums, 0, 2 * h, 0.0);
         for (int r = 0; r < t; r++) {
             for (int c = 0; c < h; c++) {
-                mean[c] += x[r * h + c];
+                sums[c] += x[r * h + c];
             }
         }
-        float[] out = new float[pooling == Pooling.MEAN ? h : 2 * h];
         for (int c = 0; c < h; c++) {
-            mean[c] /= t;
-            out[c] = (float) mean[c];
+            sums[c] /= t;
+            out[c] = (float) sums[c];
         }
         if (pooling == Pooling.MEAN_STD) {
-            double[] sq = new double[h];
             for (int r = 0; r < t; r++) {
                 for (int c = 0; c < h; c++) {
-                    double d = x[r * h + c] - mean[c];
-                    sq[c] += d * d;
+                    double d = x[r * h + c] - sums[c];
+                    sums[h + c] += d * d;
                 }
             }
             for (int c = 0; c < h; c++) {
-                out[h + c] = (float) Math.sqrt(sq[c] / t);
+                out[h + c] = (float) Math.sqrt(sums[h + c] / t);
             }
         }
-        return out;
     }
 
     private static float[][] rows(float[] flat, int t, int w) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
+import org.greenspoof.kernels.ThreadPool;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2Attention} (HuBERT's is the same): multi-head self-attention
@@ -36,14 +37,14 @@ class Wav2Vec2Attention {
         this.heads = heads;
         this.headDim = hidden / heads;
         float scaling = (float) Math.pow(headDim, -0.5);
-        float[] w = new float[3 * hidden * hidden];
+        float[] w = ck.scratch(3 * hidden * hidden);
         qkvBias = new float[3 * hidden];
         String[] names = {"q_proj", "k_proj", "v_proj"};
         for (int p = 0; p < 3; p++) {
-            float[] wp = ck.tensor(prefix + names[p] + ".weight", hidden, hidden);
+            float[] wp = ck.scratchTensor(prefix + names[p] + ".weight", hidden, hidden);
             float[] bp = ck.tensor(prefix + names[p] + ".bias", hidden);
             float s = p == 0 ? scaling : 1f;
-            for (int i = 0; i < wp.length; i++) {
+            for (int i = 0; i < hidden * hidden; i++) {
                 w[p * hidden * hidden + i] = wp[i] * s;
             }
             for (int i = 0; i < hidden; i++) {
@@ -51,7 +52,7 @@ class Wav2Vec2Attention {
             }
         }
         qkv = kernels.pack(w, 3 * hidden, hidden);
-        outProj = kernels.pack(ck.tensor(prefix + "out_proj.weight", hidden, hidden), hidden, hidden);
+        outProj = kernels.pack(ck.scratchTensor(prefix + "out_proj.weight", hidden, hidden), hidden, hidden);
         outBias = ck.tensor(prefix + "out_proj.bias", hidden);
     }
 
@@ -66,65 +67,113 @@ class Wav2Vec2Attention {
         return relBias;
     }
 
-    /** softmax(q k^T + gate*bias) v per head from ws.qkv into ws.context. */
+    /**
+     * softmax(q k^T + gate*bias) v per head from ws.qkv, the context written over q's slot in ws.qkv
+     * (each head reads only its own slots, and copies them before writing); the heads are split over
+     * the threads (each part with its own {@link Workspace.Head}, the kernels it calls then run
+     * inline on that part's thread).
+     */
     final void attend(int t, float[] gate, float[] relBias, Workspace ws, Kernels kernels, int qTile, int kTile) {
+        AttendJob job = ws.attend.of(this);
+        job.set(t, gate, relBias, ws, kernels, qTile, kTile);
+        try {
+            ThreadPool.shared().run(Math.min(heads, ws.partsFor(kernels)), job);
+        } finally {
+            job.set(0, null, null, null, null, 0, 0);
+        }
+    }
+
+    /** One caller's reusable attention job (held by its workspace): part p does heads p, p + parts, ... */
+    static final class AttendJob implements ThreadPool.Task {
+        private Wav2Vec2Attention attention;
+        private int t;
+        private float[] gate;
+        private float[] relBias;
+        private Workspace ws;
+        private Kernels kernels;
+        private int qTile;
+        private int kTile;
+
+        void set(int t, float[] gate, float[] relBias, Workspace ws, Kernels kernels, int qTile, int kTile) {
+            this.t = t;
+            this.gate = gate;
+            this.relBias = relBias;
+            this.ws = ws;
+            this.kernels = kernels;
+            this.qTile = qTile;
+            this.kTile = kTile;
+        }
+
+        AttendJob of(Wav2Vec2Attention a) {
+            attention = a;
+            return this;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            Workspace.Head hs = ws.heads[part];
+            for (int h = part; h < attention.heads; h += parts) {
+                attention.head(h, t, gate, relBias, ws, hs, kernels, qTile, kTile);
+            }
+        }
+    }
+
+    private void head(int h, int t, float[] gate, float[] relBias, Workspace ws, Workspace.Head hs, Kernels kernels,
+            int qTile, int kTile) {
         int d = headDim;
         int h3 = 3 * hidden;
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < t; i++) {
-                int row = i * h3 + h * d;
-                System.arraycopy(ws.qkv, row, ws.qHead, i * d, d);
-                System.arraycopy(ws.qkv, row + hidden, ws.kHead, i * d, d);
-                for (int c = 0; c < d; c++) {
-                    ws.vHeadT[c * t + i] = ws.qkv[row + 2 * hidden + c];
-                }
+        float[] qkvAll = ws.qkv;
+        for (int i = 0; i < t; i++) {
+            int row = i * h3 + h * d;
+            System.arraycopy(qkvAll, row, hs.q, i * d, d);
+            System.arraycopy(qkvAll, row + hidden, hs.k, i * d, d);
+            for (int c = 0; c < d; c++) {
+                hs.vT[c * t + i] = qkvAll[row + 2 * hidden + c];
             }
-            java.util.Arrays.fill(ws.runMax, 0, t, Float.NEGATIVE_INFINITY);
-            java.util.Arrays.fill(ws.runSum, 0, t, 0f);
-            java.util.Arrays.fill(ws.acc, 0, t * d, 0f);
-            for (int j0 = 0; j0 < t; j0 += kTile) {
-                int nk = Math.min(kTile, t - j0);
-                System.arraycopy(ws.kHead, j0 * d, ws.kTile, 0, nk * d);
-                for (int c = 0; c < d; c++) {
-                    System.arraycopy(ws.vHeadT, c * t + j0, ws.vTile, c * nk, nk);
-                }
-                PackedMatrix kp = kernels.pack(ws.kTile, nk, d);
-                PackedMatrix vp = kernels.pack(ws.vTile, d, nk);
-                for (int i0 = 0; i0 < t; i0 += qTile) {
-                    int nq = Math.min(qTile, t - i0);
-                    kernels.linear(ws.qHead, i0 * d, nq, kp, null, ws.scores, 0);
-                    for (int r = 0; r < nq; r++) {
-                        int i = i0 + r;
-                        int so = r * nk;
-                        if (relBias != null) {
-                            float g = gate[h * t + i];
-                            int bo = h * (2 * t - 1) + (j0 - i) + t - 1;
-                            for (int c = 0; c < nk; c++) {
-                                ws.scores[so + c] += g * relBias[bo + c];
-                            }
-                        }
-                        float m = Math.max(ws.runMax[i], kernels.max(ws.scores, so, nk));
-                        float corr = (float) Math.exp(ws.runMax[i] - m);
-                        float sum = kernels.expSum(ws.scores, so, nk, m);
-                        ws.runSum[i] = ws.runSum[i] * corr + sum;
-                        ws.runMax[i] = m;
-                        if (corr != 1f) {
-                            for (int c = 0; c < d; c++) {
-                                ws.acc[i * d + c] *= corr;
-                            }
+        }
+        java.util.Arrays.fill(hs.runMax, 0, t, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(hs.runSum, 0, t, 0f);
+        java.util.Arrays.fill(hs.acc, 0, t * d, 0f);
+        float[] scores = hs.scores;
+        for (int j0 = 0; j0 < t; j0 += kTile) {
+            int nk = Math.min(kTile, t - j0);
+            System.arraycopy(hs.k, j0 * d, hs.kTile, 0, nk * d);
+            for (int c = 0; c < d; c++) {
+                System.arraycopy(hs.vT, c * t + j0, hs.vTile, c * nk, nk);
+            }
+            PackedMatrix kp = hs.kPacked = kernels.pack(hs.kTile, nk, d, hs.kPacked);
+            PackedMatrix vp = hs.vPacked = kernels.pack(hs.vTile, d, nk, hs.vPacked);
+            for (int i0 = 0; i0 < t; i0 += qTile) {
+                int nq = Math.min(qTile, t - i0);
+                kernels.linear(hs.q, i0 * d, nq, kp, null, scores, 0);
+                for (int r = 0; r < nq; r++) {
+                    int i = i0 + r;
+                    int so = r * nk;
+                    if (relBias != null) {
+                        float g = gate[h * t + i];
+                        int bo = h * (2 * t - 1) + (j0 - i) + t - 1;
+                        kernels.axpy(g, relBias, bo, scores, so, nk);
+                    }
+                    float m = Math.max(hs.runMax[i], kernels.max(scores, so, nk));
+                    float corr = (float) Math.exp(hs.runMax[i] - m);
+                    float sum = kernels.expSum(scores, so, nk, m);
+                    hs.runSum[i] = hs.runSum[i] * corr + sum;
+                    hs.runMax[i] = m;
+                    if (corr != 1f) {
+                        for (int c = 0; c < d; c++) {
+                            hs.acc[i * d + c] *= corr;
                         }
                     }
-                    kernels.linear(ws.scores, 0, nq, vp, null, ws.pv, 0);
-                    for (int k = 0; k < nq * d; k++) {
-                        ws.acc[i0 * d + k] += ws.pv[k];
-                    }
                 }
+                kernels.linear(scores, 0, nq, vp, null, hs.pv, 0);
+                kernels.axpy(1f, hs.pv, 0, hs.acc, i0 * d, nq * d);
             }
-            for (int i = 0; i < t; i++) {
-                float inv = 1f / ws.runSum[i];
-                for (int c = 0; c < d; c++) {
-                    ws.context[i * hidden + h * d + c] = ws.acc[i * d + c] * inv;
-                }
+        }
+        for (int i = 0; i < t; i++) {
+            float inv = 1f / hs.runSum[i];
+            int o = i * h3 + h * d;
+            for (int c = 0; c < d; c++) {
+                qkvAll[o + c] = hs.acc[i * d + c] * inv;
             }
         }
     }
@@ -134,6 +183,7 @@ class Wav2Vec2Attention {
     }
 
     final void output(int t, float[] out, Workspace ws, Kernels kernels) {
-        kernels.linear(ws.context, 0, t, outProj, outBias, out, 0);
+        // The context sits in the q columns of ws.qkv: rows of H read at a stride of 3H.
+        kernels.linear(ws.qkv, 0, 3 * hidden, t, outProj, outBias, out, 0);
     }
 }

@@ -46,30 +46,41 @@ final class Wav2Vec2Encoder {
         }
     }
 
+    /** Rows per feed-forward tile (the workspace sizes its tile with this). */
+    static int ffRows() {
+        return FF_ROWS;
+    }
+
+    int heads() {
+        return heads;
+    }
+
+    int intermediate() {
+        return intermediate;
+    }
+
     /**
-     * Runs layers 1..maxLayer on the projected features x [T][H] (overwritten) and hands each
-     * hidden state to the sink; nothing above maxLayer is computed. posConv (may be null) receives
-     * the positional conv output.
+     * Runs layers 1..maxLayer on the projected features x [T][H] (overwritten; ws.x or a caller's
+     * array) and hands each hidden state to the sink; nothing above maxLayer is computed.
+     * posSink (may be null) receives the positional conv output as layer 0.
      */
-    void forward(float[] x, int t, int maxLayer, float[] posConv, Sink sink, Kernels kernels, int qTile, int kTile) {
-        float[] pos = posConv != null ? posConv : new float[t * hidden];
-        posConvEmbed.forward(x, t, kernels, pos);
-        for (int i = 0; i < t * hidden; i++) {
-            x[i] += pos[i];
+    void forward(float[] x, int t, int maxLayer, Sink posSink, Sink sink, Workspace ws, Kernels kernels, int qTile,
+            int kTile) {
+        float[] pos = ws.attnOut;
+        posConvEmbed.forward(x, t, kernels, pos, ws);
+        if (posSink != null) {
+            posSink.accept(0, pos, t);
         }
+        kernels.axpy(1f, pos, 0, x, 0, t * hidden);
         if (!stable) {
-            layerNorm.apply(x, 0, t, x, 0);
+            ws.norm.run(layerNorm, x, null, x, t, ws.partsFor(kernels));
         }
         sink.accept(0, x, t);
-        if (maxLayer == 0) {
-            return;
-        }
-        Workspace ws = new Workspace(t, hidden, heads, intermediate, Math.min(qTile, t), Math.min(kTile, t), FF_ROWS);
-        float[] bias = null;
+        float[] relBias = null;
         for (int n = 1; n <= maxLayer; n++) {
-            bias = layers[n - 1].forward(x, t, bias, ws, kernels, Math.min(qTile, t), Math.min(kTile, t));
+            relBias = layers[n - 1].forward(x, t, relBias, ws, kernels, Math.min(qTile, t), Math.min(kTile, t));
             if (stable && n == numLayers) {
-                layerNorm.apply(x, 0, t, x, 0);
+                ws.norm.run(layerNorm, x, null, x, t, ws.partsFor(kernels));
             }
             sink.accept(n, x, t);
         }

@@ -38,25 +38,18 @@ final class Wav2Vec2EncoderLayer {
     /** Updates h [T][H] in place; returns the (WavLM) position bias for the next layer. */
     float[] forward(float[] h, int t, float[] relBias, Workspace ws, Kernels kernels, int qTile, int kTile) {
         float[] bias;
+        int parts = ws.partsFor(kernels);
         if (stable) {
-            layerNorm.apply(h, 0, t, ws.normed, 0);
+            ws.norm.run(layerNorm, h, null, ws.normed, t, parts);
             bias = attention.forward(ws.normed, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
-            add(h, ws.attnOut, t * layerNorm.dim);
-            finalLayerNorm.apply(h, 0, t, ws.normed, 0);
+            ws.norm.run(finalLayerNorm, h, ws.attnOut, ws.normed, t, parts);
             feedForward.addTo(ws.normed, t, h, ws, kernels);
         } else {
             bias = attention.forward(h, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
-            add(h, ws.attnOut, t * layerNorm.dim);
-            layerNorm.apply(h, 0, t, h, 0);
+            ws.norm.run(layerNorm, h, ws.attnOut, h, t, parts);
             feedForward.addTo(h, t, h, ws, kernels);
-            finalLayerNorm.apply(h, 0, t, h, 0);
+            ws.norm.run(finalLayerNorm, h, null, h, t, parts);
         }
         return bias;
-    }
-
-    private static void add(float[] y, float[] x, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] += x[i];
-        }
     }
 }

@@ -11,7 +11,8 @@ import org.greenspoof.kernels.PackedMatrix;
  * Mirrors transformers' {@code Wav2Vec2FeatureEncoder} (also HuBERT's and WavLM's): the stack of
  * strided 1-D convolutions turning 16 kHz samples into 50 Hz frames. Activations are frames-major
  * ([T][C]), so the receptive field of one output frame is one contiguous run of the input and each
- * convolution is a {@link Kernels#linear} over im2col rows.
+ * convolution is a {@link Kernels#linear} reading those runs in place (overlapping rows at a stride
+ * of stride x C_in: no im2col copy).
  *
  * <p>The stack runs in chunks of output frames (each chunk recomputes its small receptive-field
  * overlap), so the wide early layers never exist for the whole utterance: for 10 minutes of audio
@@ -21,10 +22,13 @@ import org.greenspoof.kernels.PackedMatrix;
  */
 final class Wav2Vec2FeatureEncoder {
 
-    /** Final frames per chunk (2.56 s): bounds the working set, keeps the overlap recompute ~1 %. */
-    private static final int CHUNK_FRAMES = 128;
+    /**
+     * Final frames per chunk (1.28 s): bounds the working set (16 MB for wav2vec2-base); the
+     * receptive-field overlap recomputed per chunk is under 1 % of the conv stack's work.
+     */
+    private static final int CHUNK_FRAMES = 64;
     /** Layer-0 frames per tile of the GroupNorm statistics pass. */
-    private static final int STATS_TILE = 4096;
+    private static final int STATS_TILE = 2048;
     /** torch GroupNorm / LayerNorm default; transformers does not pass layer_norm_eps to the conv norms. */
     private static final double CONV_NORM_EPS = 1e-5;
 
@@ -59,8 +63,8 @@ final class Wav2Vec2FeatureEncoder {
             kernel = cfg.convKernel()[i];
             stride = cfg.convStride()[i];
             norm = cfg.featExtractNorm().equals("layer") ? Norm.LAYER : i == 0 ? Norm.GROUP : Norm.NONE;
-            float[] w = ck.tensor(p + "conv.weight", cOut, cIn, kernel);
-            weight = kernels.pack(tapsMajor(w, cOut, cIn, kernel), cOut, kernel * cIn);
+            float[] w = ck.scratchTensor(p + "conv.weight", cOut, cIn, kernel);
+            weight = kernels.pack(tapsMajor(w, cOut, cIn, kernel, ck.scratch(cOut * cIn * kernel)), cOut, kernel * cIn);
             bias = cfg.convBias() ? ck.tensor(p + "conv.bias", cOut) : null;
             normWeight = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.weight", cOut);
             normBias = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.bias", cOut);
@@ -70,22 +74,13 @@ final class Wav2Vec2FeatureEncoder {
             return tIn < kernel ? 0 : (tIn - kernel) / stride + 1;
         }
 
-        /** Rows [0, tOut) of y (from element yOff) = conv of x ([*][cIn]) from row xRow, before norm. */
-        void conv(float[] x, int xRow, int tOut, float[] y, int yOff, Kernels kernels, float[] col) {
-            int rowLen = kernel * cIn;
-            if (kernel == stride) {
-                // Non-overlapping windows: the input rows already are the im2col rows.
-                kernels.linear(x, xRow * cIn, tOut, weight, bias, y, yOff);
-                return;
-            }
-            int tile = Math.min(tOut, col.length / rowLen);
-            for (int t0 = 0; t0 < tOut; t0 += tile) {
-                int rows = Math.min(tile, tOut - t0);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(x, (xRow + (t0 + r) * stride) * cIn, col, r * rowLen, rowLen);
-                }
-                kernels.linear(col, 0, rows, weight, bias, y, yOff + t0 * cOut);
-            }
+        /**
+         * Rows [0, tOut) of y (from element yOff) = conv of x ([*][cIn]) from row xRow, before norm.
+         * Frames-major, the window of output t is the contiguous run of kernel rows from
+         * (xRow + t * stride): the product reads the windows in place, overlapping, at that stride.
+         */
+        void conv(float[] x, int xRow, int tOut, float[] y, int yOff, Kernels kernels) {
+            kernels.linear(x, xRow * cIn, stride * cIn, tOut, weight, bias, y, yOff);
         }
 
         /** Norm and GELU in place on t rows of y from yOff; GROUP uses the utterance statistics. */
@@ -157,29 +152,67 @@ final class Wav2Vec2FeatureEncoder {
 
     /** As {@link #forward(float[], Kernels)} with explicit chunk sizes (tests use small ones). */
     float[] forward(float[] samples, Kernels kernels, int chunkFrames, int statsTile) {
+        float[] out = new float[outLength(samples.length) * channels()];
+        forward(samples, samples.length, kernels, chunkFrames, statsTile, new Scratch(), out);
+        return out;
+    }
+
+    /** The first {@code n} samples -> conv features written to out [T][C_last], with reused scratch. */
+    void forward(float[] samples, int n, Kernels kernels, Scratch s, float[] out) {
+        forward(samples, n, kernels, CHUNK_FRAMES, STATS_TILE, s, out);
+    }
+
+    /**
+     * Buffers of one conv stack pass, reused across calls (grown when too small); sized by the
+     * chunk and statistics tiles, not by the input length.
+     */
+    static final class Scratch {
+        private int[] rows = new int[0];
+        private int[] start = new int[0];
+        private int[] len = new int[0];
+        private float[][] buf = new float[0][];
+        private float[] statsY = new float[0];
+        private double[] mean = new double[0];
+        private double[] m2 = new double[0];
+        private double[] tileMean = new double[0];
+        private double[] tileM2 = new double[0];
+        private double[] invStd = new double[0];
+
+        private static float[] grow(float[] a, int n) {
+            return a.length >= n ? a : new float[n];
+        }
+
+        private static double[] grow(double[] a, int n) {
+            return a.length >= n ? a : new double[n];
+        }
+    }
+
+    private void forward(float[] samples, int nSamples, Kernels kernels, int chunkFrames, int statsTile, Scratch s,
+            float[] out) {
         int n = layers.length;
-        int total = outLength(samples.length);
+        int total = outLength(nSamples);
         int chunk = Math.min(chunkFrames, total);
+        if (s.rows.length != n) {
+            s.rows = new int[n];
+            s.start = new int[n];
+            s.len = new int[n];
+            s.buf = new float[n - 1][0];
+        }
         // Rows layer i produces for one chunk of final frames (a ragged last chunk needs fewer).
-        int[] rows = new int[n];
+        int[] rows = s.rows;
         rows[n - 1] = chunk;
         for (int i = n - 1; i > 0; i--) {
             rows[i - 1] = (rows[i] - 1) * layers[i].stride + layers[i].kernel;
         }
-        float[][] buf = new float[n - 1][];
-        int colLen = 0;
-        for (int i = 0; i < n; i++) {
-            if (i < n - 1) {
-                buf[i] = new float[rows[i] * layers[i].cOut];
-            }
-            colLen = Math.max(colLen, rows[i] * layers[i].kernel * layers[i].cIn);
+        for (int i = 0; i < n - 1; i++) {
+            s.buf[i] = Scratch.grow(s.buf[i], rows[i] * layers[i].cOut);
         }
-        int statsRows = Math.min(statsTile, layers[0].outLength(samples.length));
-        float[] col = new float[Math.max(colLen, statsRows * layers[0].kernel)];
-        double[][] stats = layers[0].norm == Norm.GROUP ? groupStats(samples, kernels, col, statsRows) : new double[2][];
-        float[] out = new float[total * channels()];
-        int[] start = new int[n];
-        int[] len = new int[n];
+        int statsRows = Math.min(statsTile, layers[0].outLength(nSamples));
+        if (layers[0].norm == Norm.GROUP) {
+            groupStats(samples, nSamples, kernels, s, statsRows);
+        }
+        int[] start = s.start;
+        int[] len = s.len;
         for (int f0 = 0; f0 < total; f0 += chunk) {
             // Output rows [start, start + len) of each layer for final frames [f0, f0 + chunk), back to front.
             start[n - 1] = f0;
@@ -192,32 +225,36 @@ final class Wav2Vec2FeatureEncoder {
             int xRow = start[0] * layers[0].stride;
             for (int i = 0; i < n; i++) {
                 // The last layer writes straight into the result, the others into their chunk buffer.
-                float[] y = i == n - 1 ? out : buf[i];
+                float[] y = i == n - 1 ? out : s.buf[i];
                 int yOff = i == n - 1 ? f0 * channels() : 0;
-                layers[i].conv(x, xRow, len[i], y, yOff, kernels, col);
-                layers[i].normActivate(y, yOff, len[i], stats[0], stats[1], kernels);
+                layers[i].conv(x, xRow, len[i], y, yOff, kernels);
+                layers[i].normActivate(y, yOff, len[i], s.mean, s.invStd, kernels);
                 x = y;
                 xRow = 0;
             }
         }
-        return out;
     }
 
     /**
      * Per-channel mean and 1/sqrt(var + eps) of layer 0's conv output over the whole utterance
-     * (torch GroupNorm with C groups: population variance), merged tile by tile (Chan et al.).
+     * (torch GroupNorm with C groups: population variance), merged tile by tile (Chan et al.),
+     * into s.mean and s.invStd.
      */
-    private double[][] groupStats(float[] samples, Kernels kernels, float[] col, int tile) {
+    private void groupStats(float[] samples, int nSamples, Kernels kernels, Scratch s, int tile) {
         ConvLayer l = layers[0];
-        int t = l.outLength(samples.length);
-        float[] y = new float[tile * l.cOut];
-        double[] mean = new double[l.cOut];
-        double[] m2 = new double[l.cOut];
-        double[] tileMean = new double[l.cOut];
+        int t = l.outLength(nSamples);
+        float[] y = s.statsY = Scratch.grow(s.statsY, tile * l.cOut);
+        double[] mean = s.mean = Scratch.grow(s.mean, l.cOut);
+        double[] m2 = s.m2 = Scratch.grow(s.m2, l.cOut);
+        double[] tileMean = s.tileMean = Scratch.grow(s.tileMean, l.cOut);
+        double[] tileM2 = s.tileM2 = Scratch.grow(s.tileM2, l.cOut);
+        double[] invStd = s.invStd = Scratch.grow(s.invStd, l.cOut);
+        Arrays.fill(mean, 0);
+        Arrays.fill(m2, 0);
         long seen = 0;
         for (int t0 = 0; t0 < t; t0 += tile) {
             int rows = Math.min(tile, t - t0);
-            l.conv(samples, t0 * l.stride, rows, y, 0, kernels, col);
+            l.conv(samples, t0 * l.stride, rows, y, 0, kernels);
             Arrays.fill(tileMean, 0);
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < l.cOut; c++) {
@@ -226,28 +263,30 @@ final class Wav2Vec2FeatureEncoder {
             }
             for (int c = 0; c < l.cOut; c++) {
                 tileMean[c] /= rows;
-                double tileM2 = 0;
-                for (int r = 0; r < rows; r++) {
+            }
+            // Row-major like the sums above: a column-wise pass would stride through the whole tile.
+            Arrays.fill(tileM2, 0);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < l.cOut; c++) {
                     double d = y[r * l.cOut + c] - tileMean[c];
-                    tileM2 += d * d;
+                    tileM2[c] += d * d;
                 }
+            }
+            for (int c = 0; c < l.cOut; c++) {
                 double delta = tileMean[c] - mean[c];
                 long merged = seen + rows;
                 mean[c] += delta * rows / merged;
-                m2[c] += tileM2 + delta * delta * seen * rows / merged;
+                m2[c] += tileM2[c] + delta * delta * seen * rows / merged;
             }
             seen += rows;
         }
-        double[] invStd = new double[l.cOut];
         for (int c = 0; c < l.cOut; c++) {
             invStd[c] = 1.0 / Math.sqrt(m2[c] / t + CONV_NORM_EPS);
         }
-        return new double[][]{mean, invStd};
     }
 
-    /** (C_out, C_in, K) -> [C_out][K][C_in], the order of a frames-major im2col row. */
-    static float[] tapsMajor(float[] w, int cOut, int cIn, int k) {
-        float[] r = new float[w.length];
+    /** (C_out, C_in, K) -> r = [C_out][K][C_in], the order of a frames-major im2col row; returns r. */
+    static float[] tapsMajor(float[] w, int cOut, int cIn, int k, float[] r) {
         for (int o = 0; o < cOut; o++) {
             for (int c = 0; c < cIn; c++) {
                 for (int j = 0; j < k; j++) {

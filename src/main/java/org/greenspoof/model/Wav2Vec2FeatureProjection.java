@@ -35,21 +35,18 @@ final class Wav2Vec2FeatureProjection {
             }
             layerNorm = null;
         }
-        projection = kernels.pack(ck.tensor("feature_projection.projection.weight", out, in), out, in);
+        projection = kernels.pack(ck.scratchTensor("feature_projection.projection.weight", out, in), out, in);
         projectionBias = ck.tensor("feature_projection.projection.bias", out);
     }
 
     /**
-     * features [T][C] -> normalised features (HF {@code extract_features}; the input itself without a
-     * LayerNorm) and writes the projection [T][H] into {@code projected}.
+     * features [T][C] -> projected [T][H], normalising the features in place first (they become
+     * HF's {@code extract_features}; unchanged without a LayerNorm).
      */
-    float[] forward(float[] features, int t, Kernels kernels, float[] projected) {
-        float[] normed = features;
+    void forward(float[] features, int t, Kernels kernels, float[] projected, Workspace ws) {
         if (layerNorm != null) {
-            normed = new float[features.length];
-            layerNorm.apply(features, 0, t, normed, 0);
+            ws.norm.run(layerNorm, features, null, features, t, ws.partsFor(kernels));
         }
-        kernels.linear(normed, 0, t, projection, projectionBias, projected, 0);
-        return normed;
+        kernels.linear(features, 0, t, projection, projectionBias, projected, 0);
     }
 }

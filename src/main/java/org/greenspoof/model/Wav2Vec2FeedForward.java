@@ -22,9 +22,9 @@ final class Wav2Vec2FeedForward {
     Wav2Vec2FeedForward(Checkpoint ck, String prefix, int hidden, int intermediate, Kernels kernels) throws IOException {
         this.hidden = hidden;
         this.intermediate = intermediate;
-        intermediateDense = kernels.pack(ck.tensor(prefix + "intermediate_dense.weight", intermediate, hidden), intermediate, hidden);
+        intermediateDense = kernels.pack(ck.scratchTensor(prefix + "intermediate_dense.weight", intermediate, hidden), intermediate, hidden);
         intermediateBias = ck.tensor(prefix + "intermediate_dense.bias", intermediate);
-        outputDense = kernels.pack(ck.tensor(prefix + "output_dense.weight", hidden, intermediate), hidden, intermediate);
+        outputDense = kernels.pack(ck.scratchTensor(prefix + "output_dense.weight", hidden, intermediate), hidden, intermediate);
         outputBias = ck.tensor(prefix + "output_dense.bias", hidden);
     }
 
@@ -38,10 +38,7 @@ final class Wav2Vec2FeedForward {
             kernels.linear(x, r0 * hidden, rows, intermediateDense, intermediateBias, ws.ffInter, 0);
             kernels.gelu(ws.ffInter, 0, rows * intermediate);
             kernels.linear(ws.ffInter, 0, rows, outputDense, outputBias, ws.ffOut, 0);
-            int o = r0 * hidden;
-            for (int i = 0; i < rows * hidden; i++) {
-                y[o + i] += ws.ffOut[i];
-            }
+            kernels.axpy(1f, ws.ffOut, 0, y, r0 * hidden, rows * hidden);
         }
     }
 }

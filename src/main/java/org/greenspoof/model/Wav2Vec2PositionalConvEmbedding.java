@@ -5,6 +5,7 @@ import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
+import org.greenspoof.kernels.ThreadPool;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2PositionalConvEmbedding} (shared by HuBERT and WavLM): a
@@ -13,9 +14,6 @@ import org.greenspoof.kernels.PackedMatrix;
  * the encoder adds to its input.
  */
 final class Wav2Vec2PositionalConvEmbedding {
-
-    /** Rows of one im2col tile; bounds the workspace for long inputs. */
-    private static final int ROW_TILE = 128;
 
     final int hidden;
     final int kernel;
@@ -36,11 +34,11 @@ final class Wav2Vec2PositionalConvEmbedding {
         groups = cfg.numConvPosEmbeddingGroups();
         perGroup = hidden / groups;
         float[] g = ck.tensor("encoder.pos_conv_embed.conv.weight_g", 1, 1, kernel);
-        float[] v = ck.tensor("encoder.pos_conv_embed.conv.weight_v", hidden, perGroup, kernel);
+        float[] v = ck.scratchTensor("encoder.pos_conv_embed.conv.weight_v", hidden, perGroup, kernel);
         float[] b = ck.tensor("encoder.pos_conv_embed.conv.bias", hidden);
         // Weight norm with dim=2: the norm runs over all output and input channels of one tap.
         double[] scale = new double[kernel];
-        for (int i = 0; i < v.length; i++) {
+        for (int i = 0; i < hidden * perGroup * kernel; i++) {
             scale[i % kernel] += (double) v[i] * v[i];
         }
         for (int k = 0; k < kernel; k++) {
@@ -49,7 +47,7 @@ final class Wav2Vec2PositionalConvEmbedding {
         weight = new PackedMatrix[groups];
         bias = new float[groups][perGroup];
         for (int gi = 0; gi < groups; gi++) {
-            float[] w = new float[perGroup * kernel * perGroup];
+            float[] w = ck.scratch(perGroup * kernel * perGroup);
             for (int o = 0; o < perGroup; o++) {
                 int oc = gi * perGroup + o;
                 for (int c = 0; c < perGroup; c++) {
@@ -63,35 +61,69 @@ final class Wav2Vec2PositionalConvEmbedding {
         }
     }
 
-    /** x [T][H] -> out [T][H] = GELU(conv(x)) with the frame alignment of the padded, trimmed conv. */
-    void forward(float[] x, int t, Kernels kernels, float[] out) {
-        int rowLen = kernel * perGroup;
-        int tile = Math.min(ROW_TILE, t);
-        float[] col = new float[tile * rowLen];
-        float[] res = new float[tile * perGroup];
-        int pad = kernel / 2;
-        for (int gi = 0; gi < groups; gi++) {
-            int c0 = gi * perGroup;
-            for (int t0 = 0; t0 < t; t0 += tile) {
-                int rows = Math.min(tile, t - t0);
-                for (int r = 0; r < rows; r++) {
-                    int base = r * rowLen;
-                    for (int k = 0; k < kernel; k++) {
-                        int src = t0 + r + k - pad;
-                        int dst = base + k * perGroup;
-                        if (src < 0 || src >= t) {
-                            java.util.Arrays.fill(col, dst, dst + perGroup, 0f);
-                        } else {
-                            System.arraycopy(x, src * hidden + c0, col, dst, perGroup);
-                        }
-                    }
-                }
-                kernels.linear(col, 0, rows, weight[gi], bias[gi], res, 0);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(res, r * perGroup, out, (t0 + r) * hidden + c0, perGroup);
-                }
-            }
+    /** Floats of one group's padded input for t frames (the workspace sizes its buffers with this). */
+    int paddedLength(int t) {
+        return (t + kernel - 1) * perGroup;
+    }
+
+    /**
+     * x [T][H] -> out [T][H] = GELU(conv(x)) with the frame alignment of the padded, trimmed conv.
+     * The groups are split over the threads, each part with its own buffers.
+     */
+    void forward(float[] x, int t, Kernels kernels, float[] out, Workspace ws) {
+        GroupJob job = ws.posConv;
+        job.set(this, x, t, out, ws, kernels);
+        try {
+            ThreadPool.shared().run(Math.min(groups, ws.partsFor(kernels)), job);
+        } finally {
+            job.set(null, null, 0, null, null, null);
         }
         kernels.gelu(out, 0, t * hidden);
+    }
+
+    /** One caller's reusable job (held by its workspace): part p does groups p, p + parts, ... */
+    static final class GroupJob implements ThreadPool.Task {
+        private Wav2Vec2PositionalConvEmbedding conv;
+        private float[] x;
+        private int t;
+        private float[] out;
+        private Workspace ws;
+        private Kernels kernels;
+
+        void set(Wav2Vec2PositionalConvEmbedding conv, float[] x, int t, float[] out, Workspace ws, Kernels kernels) {
+            this.conv = conv;
+            this.x = x;
+            this.t = t;
+            this.out = out;
+            this.ws = ws;
+            this.kernels = kernels;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            for (int gi = part; gi < conv.groups; gi += parts) {
+                conv.group(gi, x, t, out, ws.posPadded[part], ws.posRes[part], kernels);
+            }
+        }
+    }
+
+    /**
+     * One group: its channels copied into a zero-padded [pad + T + pad][C/G] buffer, in which the
+     * window of output frame t is the contiguous run of K rows from row t, read in place by the
+     * product at a row stride of C/G (no im2col copy); then the result scattered into its columns.
+     */
+    private void group(int gi, float[] x, int t, float[] out, float[] padded, float[] res, Kernels kernels) {
+        int pad = kernel / 2;
+        int c0 = gi * perGroup;
+        java.util.Arrays.fill(padded, 0, pad * perGroup, 0f);
+        for (int r = 0; r < t; r++) {
+            System.arraycopy(x, r * hidden + c0, padded, (pad + r) * perGroup, perGroup);
+        }
+        // Rows past the end: up to kernel - 1 - pad of them are read by the last windows.
+        java.util.Arrays.fill(padded, (pad + t) * perGroup, (t + kernel - 1) * perGroup, 0f);
+        kernels.linear(padded, 0, perGroup, t, weight[gi], bias[gi], res, 0);
+        for (int r = 0; r < t; r++) {
+            System.arraycopy(res, r * perGroup, out, r * hidden + c0, perGroup);
+        }
     }
 }

@@ -1,58 +1,172 @@
 package org.greenspoof.model;
 
+import org.greenspoof.kernels.Kernels;
+import org.greenspoof.kernels.PackedMatrix;
+import org.greenspoof.kernels.ThreadPool;
+
 /**
- * Scratch buffers of one forward pass, sized once for its frame count and reused by every layer,
- * so the per-layer loops allocate nothing proportional to T.
+ * Every buffer of one forward pass, owned by one caller at a time (see {@link SpeechEncoder}'s
+ * pool) and reused across utterances: {@link #ensure} grows the frame-sized buffers when a longer
+ * input arrives and otherwise allocates nothing, so a steady stream of utterances allocates only
+ * its results. Also holds the reusable parallel jobs, so that splitting work over the
+ * {@link ThreadPool} allocates nothing either.
  */
 final class Workspace {
 
-    /** A LayerNorm'd copy of the layer input (stable layout) and the attention output, [T][H] each. */
-    final float[] normed;
-    final float[] attnOut;
-    /** Fused q|k|v projections, [T][3H]. */
-    final float[] qkv;
-    /** Per-head copies: q and k as [T][d], v transposed as [d][T]; context [T][H]. */
-    final float[] qHead;
-    final float[] kHead;
-    final float[] vHeadT;
-    final float[] context;
-    /** Online-softmax state per query frame: running max, running sum, accumulated output [T][d]. */
-    final float[] runMax;
-    final float[] runSum;
-    final float[] acc;
-    /** One tile of scores [qTile][kTile], its P.V product [qTile][d], K tile [kTile][d], V^T tile [d][kTile]. */
-    final float[] scores;
-    final float[] pv;
-    final float[] kTile;
-    final float[] vTile;
-    /** WavLM gate per head and frame, [nh][T], and its raw 8 outputs per (frame, head). */
-    final float[] gate;
-    final float[] gateRaw;
-    /** Feed-forward intermediate for one row tile, [ffRows][I]. */
-    final float[] ffInter;
-    final float[] ffOut;
-    final int ffRows;
+    /** Threads the parallel passes may use: the pool's size (a job's parts index {@link #heads}). */
+    final int parts = ThreadPool.shared().size();
 
-    Workspace(int frames, int hidden, int heads, int intermediate, int qTile, int kTile, int ffRows) {
+    /** Capacity in frames and in samples. */
+    private int frames = -1;
+    private int samples = -1;
+    /** The normalised input samples. */
+    float[] input = new float[0];
+    /**
+     * Encoder state [T][H]; the conv stack output [T][C] (normalised in place by the feature
+     * projection's LayerNorm), which is dead once projected, and so shares its array with the
+     * positional conv output / attention output [T][H] that come after.
+     */
+    float[] x;
+    float[] conv;
+    float[] attnOut;
+    /** A LayerNorm'd copy of the layer input, [T][H]; only the stable (pre-LN) layout has one. */
+    float[] normed;
+    /** Fused q|k|v projections, [T][3H]; attention then writes its context over the q columns. */
+    float[] qkv;
+    /** WavLM gate per head and frame, [nh][T], and its raw 8 outputs per (frame, head). */
+    float[] gate;
+    float[] gateRaw;
+    /** Feed-forward intermediate for one row tile, [ffRows][I], and its output [ffRows][H]. */
+    float[] ffInter;
+    float[] ffOut;
+    int ffRows;
+    /** Per-part attention scratch. */
+    final Head[] heads = new Head[parts];
+    /** Per-part positional conv input (one group, padded) and result. */
+    final float[][] posPadded = new float[parts][];
+    final float[][] posRes = new float[parts][];
+    /** Pooling sums (double, like the reference's accumulation), 2H. */
+    double[] poolSum = new double[0];
+    /** The conv stack's chunk buffers and GroupNorm statistics. */
+    final Wav2Vec2FeatureEncoder.Scratch features = new Wav2Vec2FeatureEncoder.Scratch();
+
+    final NormJob norm = new NormJob();
+    final Wav2Vec2Attention.AttendJob attend = new Wav2Vec2Attention.AttendJob();
+    final Wav2Vec2PositionalConvEmbedding.GroupJob posConv = new Wav2Vec2PositionalConvEmbedding.GroupJob();
+
+    /** One part's attention buffers: per-head copies and the online-softmax state. */
+    static final class Head {
+        /** q and k as [T][d], v transposed as [d][T]. */
+        float[] q;
+        float[] k;
+        float[] vT;
+        /** Running max and sum per query frame, accumulated output [T][d]. */
+        float[] runMax;
+        float[] runSum;
+        float[] acc;
+        /** One tile of scores [qTile][kTile], its P.V product [qTile][d], K tile [kTile][d], V^T tile [d][kTile]. */
+        float[] scores;
+        float[] pv;
+        float[] kTile;
+        float[] vTile;
+        /** K and V tiles packed for the kernels, storage reused from tile to tile. */
+        PackedMatrix kPacked;
+        PackedMatrix vPacked;
+    }
+
+    /**
+     * Makes every buffer hold a forward of {@code t} frames from {@code n} samples; reallocates
+     * only when the input is longer than any before (the other sizes are fixed per encoder).
+     */
+    void ensure(int n, int t, int channels, int hidden, int heads, int intermediate, int qTile, int kTile, int ffTile,
+            Wav2Vec2PositionalConvEmbedding pos, boolean stable) {
+        if (n > samples) {
+            input = new float[n];
+            samples = n;
+        }
+        if (t <= frames) {
+            return;
+        }
+        // Tiles are capped by the frame count, so sizes only grow with it.
+        qTile = Math.min(qTile, t);
+        kTile = Math.min(kTile, t);
         int d = hidden / heads;
-        normed = new float[frames * hidden];
-        attnOut = new float[frames * hidden];
-        qkv = new float[frames * 3 * hidden];
-        qHead = new float[frames * d];
-        kHead = new float[frames * d];
-        vHeadT = new float[frames * d];
-        context = new float[frames * hidden];
-        runMax = new float[frames];
-        runSum = new float[frames];
-        acc = new float[frames * d];
-        scores = new float[qTile * kTile];
-        pv = new float[qTile * d];
-        this.kTile = new float[kTile * d];
-        vTile = new float[kTile * d];
-        gate = new float[heads * frames];
-        gateRaw = new float[frames * heads * 8];
-        this.ffRows = Math.min(ffRows, frames);
-        ffInter = new float[this.ffRows * intermediate];
-        ffOut = new float[this.ffRows * hidden];
+        x = new float[t * hidden];
+        attnOut = new float[t * Math.max(hidden, channels)];
+        conv = attnOut;
+        normed = stable ? new float[t * hidden] : null;
+        qkv = new float[t * 3 * hidden];
+        gate = new float[heads * t];
+        gateRaw = new float[t * heads * 8];
+        ffRows = Math.min(ffTile, t);
+        ffInter = new float[ffRows * intermediate];
+        ffOut = new float[ffRows * hidden];
+        for (int p = 0; p < parts; p++) {
+            Head h = new Head();
+            h.q = new float[t * d];
+            h.k = new float[t * d];
+            h.vT = new float[t * d];
+            h.runMax = new float[t];
+            h.runSum = new float[t];
+            h.acc = new float[t * d];
+            h.scores = new float[qTile * kTile];
+            h.pv = new float[qTile * d];
+            h.kTile = new float[kTile * d];
+            h.vTile = new float[kTile * d];
+            this.heads[p] = h;
+            posPadded[p] = new float[pos.paddedLength(t)];
+            posRes[p] = new float[t * pos.perGroup];
+        }
+        frames = t;
+    }
+
+    /** Samples the buffers hold. */
+    int samples() {
+        return samples;
+    }
+
+    /** The thread count a parallel pass over the pool uses with these kernels. */
+    int partsFor(Kernels kernels) {
+        return Math.max(1, Math.min(parts, kernels.threads()));
+    }
+
+    /**
+     * Row-parallel {@code x[r] += residual[r]} (when residual is not null), then
+     * {@code y[r] = LN(x[r])}; y may be x.
+     */
+    static final class NormJob implements ThreadPool.Task {
+        private LayerNorm ln;
+        private float[] x;
+        private float[] residual;
+        private float[] y;
+        private int rows;
+
+        void run(LayerNorm ln, float[] x, float[] residual, float[] y, int rows, int parts) {
+            this.ln = ln;
+            this.x = x;
+            this.residual = residual;
+            this.y = y;
+            this.rows = rows;
+            try {
+                ThreadPool.shared().run(parts, this);
+            } finally {
+                this.x = null;
+                this.residual = null;
+                this.y = null;
+            }
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int r0 = (int) ((long) rows * part / parts);
+            int r1 = (int) ((long) rows * (part + 1) / parts);
+            int dim = ln.dim;
+            if (residual != null) {
+                for (int i = r0 * dim; i < r1 * dim; i++) {
+                    x[i] += residual[i];
+                }
+            }
+            ln.apply(x, r0 * dim, r1 - r0, y, r0 * dim);
+        }
     }
 }

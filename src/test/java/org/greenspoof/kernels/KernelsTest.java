@@ -3,6 +3,8 @@ package org.greenspoof.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +192,71 @@ class KernelsTest {
                 }
             }
         }
+    }
+
+    /** Overlapping rows (stride below k, as for a strided convolution) equal an explicit im2col copy. */
+    @Test
+    void stridedRowsEqualTheirCopy() {
+        Random r = new Random(11);
+        int n = 37, k = 24, m = 21, stride = 10, off = 3;
+        float[] x = new float[off + (m - 1) * stride + k];
+        float[] w = new float[n * k];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        float[] col = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(x, off + i * stride, col, i * k, k);
+        }
+        for (Kernels base : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            for (int threads : new int[] {1, 2}) {
+                Kernels kern = base.withThreads(threads);
+                PackedMatrix pw = kern.pack(w, n, k);
+                float[] want = new float[m * n];
+                float[] got = new float[m * n];
+                kern.linear(col, 0, m, pw, null, want, 0);
+                kern.linear(x, off, stride, m, pw, null, got, 0);
+                assertArrayEquals(want, got, kern.name());
+                assertThrows(IllegalArgumentException.class, () -> kern.linear(x, off + 1, stride, m, pw, null, got, 0));
+            }
+        }
+    }
+
+    /** Packing into reused storage (smaller shapes into larger storage) equals a fresh pack. */
+    @Test
+    void packIntoReusedStorageEqualsAFreshPack() {
+        java.util.Random r = new java.util.Random(7);
+        for (Kernels kern : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            PackedMatrix reuse = kern.pack(new float[70 * 40], 70, 40);
+            for (int[] nk : new int[][] {{70, 40}, {17, 33}, {64, 5}, {1, 1}}) {
+                int n = nk[0], k = nk[1], m = 9;
+                float[] w = new float[n * k];
+                float[] x = new float[m * k];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = (float) r.nextGaussian();
+                }
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) r.nextGaussian();
+                }
+                PackedMatrix packed = kern.pack(w, n, k, reuse);
+                assertSame(reuse, packed, kern.name() + ": storage large enough, yet reallocated");
+                assertEquals(n, packed.n());
+                assertEquals(k, packed.k());
+                float[] want = new float[m * n];
+                float[] got = new float[m * n];
+                kern.linear(x, 0, m, kern.pack(w, n, k), null, want, 0);
+                kern.linear(x, 0, m, packed, null, got, 0);
+                assertArrayEquals(want, got, kern.name() + " " + n + "x" + k);
+            }
+            PackedMatrix bigger = kern.pack(new float[100 * 40], 100, 40, reuse);
+            assertNotSame(reuse, bigger, "too small storage must not be overrun");
+            assertNotSame(reuse, kern.pack(new float[4], 2, 2, null));
+        }
+        PackedMatrix foreign = KernelProvider.scalar().pack(new float[16], 4, 4);
+        assertNotSame(foreign, vector().pack(new float[16], 4, 4, foreign), "another implementation's layout reused");
     }
 
     @Test
