@@ -23,22 +23,28 @@ final class LayerNorm {
     /** Normalises {@code rows} rows of x (stride dim) into y; x and y may be the same array. */
     void apply(float[] x, int xOff, int rows, float[] y, int yOff) {
         for (int r = 0; r < rows; r++) {
-            int xi = xOff + r * dim;
-            int yi = yOff + r * dim;
-            double sum = 0;
-            for (int i = 0; i < dim; i++) {
-                sum += x[xi + i];
-            }
-            double mean = sum / dim;
-            double sq = 0;
-            for (int i = 0; i < dim; i++) {
-                double d = x[xi + i] - mean;
-                sq += d * d;
-            }
-            double inv = 1.0 / Math.sqrt(sq / dim + eps);
-            for (int i = 0; i < dim; i++) {
-                y[yi + i] = (float) ((x[xi + i] - mean) * inv * weight[i] + bias[i]);
-            }
+            normalizeRow(x, xOff + r * dim, y, yOff + r * dim, dim, eps, weight, bias);
+        }
+    }
+
+    /**
+     * One row of LayerNorm: statistics in double so that float32 inputs with a large mean lose no
+     * precision. Shared with the conv stack's per-frame LayerNorm ({@code feat_extract_norm: layer}).
+     */
+    static void normalizeRow(float[] x, int xi, float[] y, int yi, int dim, double eps, float[] weight, float[] bias) {
+        double sum = 0;
+        for (int i = 0; i < dim; i++) {
+            sum += x[xi + i];
+        }
+        double mean = sum / dim;
+        double sq = 0;
+        for (int i = 0; i < dim; i++) {
+            double d = x[xi + i] - mean;
+            sq += d * d;
+        }
+        double inv = 1.0 / Math.sqrt(sq / dim + eps);
+        for (int i = 0; i < dim; i++) {
+            y[yi + i] = (float) ((x[xi + i] - mean) * inv * weight[i] + bias[i]);
         }
     }
 }

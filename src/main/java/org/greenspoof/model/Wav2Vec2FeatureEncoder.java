@@ -93,22 +93,7 @@ final class Wav2Vec2FeatureEncoder {
                             y[o + c] = (float) ((y[o + c] - mean[c]) * invStd[c] * normWeight[c] + normBias[c]);
                         }
                     }
-                    case LAYER -> {
-                        double s = 0;
-                        for (int c = 0; c < cOut; c++) {
-                            s += y[o + c];
-                        }
-                        double m = s / cOut;
-                        double sq = 0;
-                        for (int c = 0; c < cOut; c++) {
-                            double d = y[o + c] - m;
-                            sq += d * d;
-                        }
-                        double inv = 1.0 / Math.sqrt(sq / cOut + CONV_NORM_EPS);
-                        for (int c = 0; c < cOut; c++) {
-                            y[o + c] = (float) ((y[o + c] - m) * inv * normWeight[c] + normBias[c]);
-                        }
-                    }
+                    case LAYER -> LayerNorm.normalizeRow(y, o, y, o, cOut, CONV_NORM_EPS, normWeight, normBias);
                     case NONE -> { }
                 }
             }
