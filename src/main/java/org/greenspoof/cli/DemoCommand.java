@@ -65,7 +65,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "wrote %d synthetic FLAC files in ASVspoof 2019 LA layout to %s (%.1f s)%n",
                     n, data, (System.nanoTime() - t0) / 1e9);
         } else {
-            banner("DEMO ON " + data, "front-end: " + (model == null ? "LFCC (ASVspoof baseline)" : "encoder " + model));
+            banner("DEMO ON " + data, "front-end: " + (model == null ? "LFCC (ASVspoof baseline)" : "encoder " + model),
+                    Datasets.asvScores(data, "eval") != null ? "min t-DCF: from the corpus's ASV eval scores"
+                            : "min t-DCF: not computed (no ASVspoof2019_LA_asv_scores/ASVspoof2019.LA.asv.eval.gi.trl.scores.txt)");
         }
         List<String> fe = new ArrayList<>();
         if (model != null) {
@@ -76,6 +78,8 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             fe.addAll(List.of("--frontend", "lfcc"));
         }
+        Path asv = Datasets.asvScores(data, "eval");
+        List<String> asvArgs = asv == null ? List.of() : List.of("--asv-scores", asv.toString());
         Path stores = dir.resolve("stores");
         for (String part : List.of("train", "dev", "eval")) {
             List<String> args = new ArrayList<>(List.of("embed", "--dataset", data.toString(), "--partition", part,
@@ -84,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
             args.addAll(fe);
             step(args);
         }
-        String layer = bestLayer(stores, dir);
+        String layer = bestLayer(stores, dir, asvArgs);
         Path modelFile = dir.resolve("model.json");
         List<String> train = new ArrayList<>(List.of("train", "--train", stores.resolve("train").toString(), "--dev",
                 stores.resolve("dev").toString(), "--classifier", classifier, "--out", modelFile.toString()));
@@ -96,7 +100,10 @@ final class DemoCommand implements Callable<Integer> {
         Path scores = dir.resolve("eval-scores.txt");
         step(List.of("score", "--classifier", modelFile.toString(), "--store", stores.resolve("eval").toString(),
                 "--out", scores.toString()));
-        step(List.of("eval", "--scores", scores.toString(), "--det", dir.resolve("det.svg").toString()));
+        List<String> eval = new ArrayList<>(List.of("eval", "--scores", scores.toString(), "--det",
+                dir.resolve("det.svg").toString()));
+        eval.addAll(asvArgs);
+        step(eval);
         List<String> detect = new ArrayList<>(List.of("detect", "--classifier", modelFile.toString()));
         if (model != null) {
             detect.addAll(List.of("--model", model.toString()));
@@ -114,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** With several stored layers, sweeps them with logistic regression and returns the best dev layer. */
-    private String bestLayer(Path stores, Path dir) throws IOException {
+    private String bestLayer(Path stores, Path dir, List<String> asvArgs) throws IOException {
         int[] stored = EmbeddingStore.open(stores.resolve("train")).info().layers();
         if (stored.length == 1) {
             return null;
@@ -123,6 +130,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> sweep = new ArrayList<>(List.of("sweep", "--train", stores.resolve("train").toString(), "--dev",
                 stores.resolve("dev").toString(), "--eval", stores.resolve("eval").toString(), "--classifiers", "lr",
                 "--out-prefix", prefix.toString()));
+        sweep.addAll(asvArgs);
         sweep.addAll(report.asArgs());
         step(sweep);
         List<String> csv = Files.readAllLines(Path.of(prefix + ".csv"));

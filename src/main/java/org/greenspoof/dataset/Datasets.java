@@ -81,6 +81,20 @@ public final class Datasets {
                 + "meta.csv (In-the-Wild), or pass a .csv list (path,label[,attack])");
     }
 
+    /**
+     * The organisers' ASV scores of an ASVspoof 2019 LA partition ("dev" or "eval"), which min t-DCF needs:
+     * {@code ASVspoof2019_LA_asv_scores/ASVspoof2019.LA.asv.PART.gi.trl.scores.txt}; null when the folder
+     * is another format or the file is not there.
+     */
+    public static Path asvScores(Path root, String partition) {
+        Path la = Files.isDirectory(root) ? la2019Dir(root) : null;
+        if (la == null) {
+            return null;
+        }
+        Path p = la.resolve("ASVspoof2019_LA_asv_scores").resolve("ASVspoof2019.LA.asv." + partition + ".gi.trl.scores.txt");
+        return Files.isRegularFile(p) ? p : null;
+    }
+
     private static Path la2019Dir(Path root) {
         for (Path d : List.of(root, root.resolve("LA"))) {
             if (Files.isDirectory(d.resolve("ASVspoof2019_LA_cm_protocols"))) {

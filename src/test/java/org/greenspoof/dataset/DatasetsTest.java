@@ -1,6 +1,7 @@
 package org.greenspoof.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,18 @@ class DatasetsTest {
             assertEquals("A05", dev.get(1).attack());
             assertEquals("A11", Datasets.read(root, "eval").get(0).attack());
         }
+    }
+
+    @Test
+    void findsTheOrganisersAsvScoresOfA2019Partition() throws IOException {
+        Path la = la2019(tmp);
+        assertNull(Datasets.asvScores(tmp, "eval"), "absent");
+        Path eval = la.resolve("ASVspoof2019_LA_asv_scores/ASVspoof2019.LA.asv.eval.gi.trl.scores.txt");
+        write(eval, "LA_0039 target 1.5\n");
+        assertEquals(eval, Datasets.asvScores(tmp, "eval"));
+        assertEquals(eval, Datasets.asvScores(la, "eval"));
+        assertNull(Datasets.asvScores(tmp, "dev"), "only eval's file exists");
+        assertNull(Datasets.asvScores(tmp.resolve("list.csv"), "eval"), "not a 2019 LA folder");
     }
 
     @Test
