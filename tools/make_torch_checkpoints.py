@@ -16,6 +16,9 @@ element. Also written:
                  transformers' (the prefix rewrite of torchaudio's import_huggingface), 'wav2vec2.'
                  prefix, pos-conv weight_g/weight_v, lm_head, masked_spec_embed; plus config.json and
                  preprocessor_config.json matching it
+  ctc-sharded/   the same state dict split in two as transformers' save_pretrained shards it:
+                 pytorch_model-0000{1,2}-of-00002.bin + pytorch_model.bin.index.json, and
+                 model-0000{1,2}-of-00002.safetensors + model.safetensors.index.json
   dtypes.safetensors / dtypes.expected.safetensors
                  F16 and BF16 bit patterns (all subnormals, infinities and NaNs of F16, a spread of the
                  rest) and torch's float32 value of each, to check the reader's half-precision decoding
@@ -124,6 +127,34 @@ def ctc():
     os.makedirs(d, exist_ok=True)
     torch.save(sd, os.path.join(d, "pytorch_model.bin"))
     write_safetensors(os.path.join(d, "expected.safetensors"), expected(sd))
+    write_configs(d, conv)
+    sharded(sd, os.path.join(OUT, "ctc-sharded"), conv)
+
+
+def sharded(sd, d, conv):
+    """The same state dict as transformers' save_pretrained shards it: consecutive runs of the state dict
+    in file NAME-0000i-of-0000N.EXT, and NAME.EXT.index.json = {"metadata": {"total_size"}, "weight_map"}
+    (json.dumps with indent=2, sort_keys=True). Both the .bin and the .safetensors flavours."""
+    os.makedirs(d, exist_ok=True)
+    keys = list(sd.keys())
+    parts = [keys[:len(keys) // 2], keys[len(keys) // 2:]]
+    total = sum(v.numel() * v.element_size() for v in sd.values())
+    for name, ext in (("pytorch_model", "bin"), ("model", "safetensors")):
+        weight_map = {}
+        for i, part in enumerate(parts):
+            shard = "%s-%05d-of-%05d.%s" % (name, i + 1, len(parts), ext)
+            sub = collections.OrderedDict((k, sd[k]) for k in part)
+            if ext == "bin":
+                torch.save(sub, os.path.join(d, shard))
+            else:
+                write_safetensors(os.path.join(d, shard), expected(sub), metadata={"format": "pt"})
+            weight_map.update({k: shard for k in part})
+        with open(os.path.join(d, "%s.%s.index.json" % (name, ext)), "w") as f:
+            f.write(json.dumps({"metadata": {"total_size": total}, "weight_map": weight_map}, indent=2, sort_keys=True) + "\n")
+    write_configs(d, conv)
+
+
+def write_configs(d, conv):
     config = {"model_type": "wav2vec2", "architectures": ["Wav2Vec2ForCTC"], "conv_dim": [c[0] for c in conv],
               "conv_kernel": [c[1] for c in conv], "conv_stride": [c[2] for c in conv], "conv_bias": False,
               "feat_extract_norm": "group", "do_stable_layer_norm": False, "hidden_size": 8, "num_hidden_layers": 2,

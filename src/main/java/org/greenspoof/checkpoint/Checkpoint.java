@@ -3,18 +3,12 @@ package org.greenspoof.checkpoint;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * A Hugging Face wav2vec2 / HuBERT / WavLM checkpoint directory: {@code config.json},
- * {@code preprocessor_config.json} (optional) and {@code model.safetensors}.
+ * {@code preprocessor_config.json} (optional) and {@code model.safetensors} (or its shards, listed by
+ * {@code model.safetensors.index.json}; see {@link WeightFiles}).
  *
  * <p>Tensors are addressed by their bare {@code *Model} names (as in {@code Wav2Vec2Model.state_dict()},
  * e.g. {@code encoder.layers.0.attention.q_proj.weight}). The variants of real checkpoints resolve to
@@ -41,7 +36,7 @@ public final class Checkpoint implements Closeable {
 
     public static final String CONFIG = "config.json";
     public static final String PREPROCESSOR = "preprocessor_config.json";
-    public static final String WEIGHTS = "model.safetensors";
+    public static final String WEIGHTS = WeightFiles.SINGLE;
 
     private static final Logger LOG = Logger.getLogger(Checkpoint.class.getName());
     private static final List<String> IGNORED_PREFIXES = List.of("lm_head.", "quantizer.", "project_q.", "project_hid.");
@@ -52,16 +47,15 @@ public final class Checkpoint implements Closeable {
     private final Path directory;
     private final EncoderConfig config;
     private final PreprocessorConfig preprocessor;
-    private final SafetensorsFile weights;
+    private final WeightFiles weights;
     /** Reused load buffers (see {@link #scratchTensor} and {@link #scratch}). */
     private float[] scratch;
     private float[] scratch2 = new float[0];
     /** Canonical bare key -> name in the file. */
     private final Map<String, String> keys;
     private final List<String> ignored;
-    private String sha256;
 
-    private Checkpoint(Path directory, EncoderConfig config, PreprocessorConfig preprocessor, SafetensorsFile weights,
+    private Checkpoint(Path directory, EncoderConfig config, PreprocessorConfig preprocessor, WeightFiles weights,
             Map<String, String> keys, List<String> ignored) {
         this.directory = directory;
         this.config = config;
@@ -78,13 +72,8 @@ public final class Checkpoint implements Closeable {
         }
         EncoderConfig config = EncoderConfig.load(dir.resolve(CONFIG));
         PreprocessorConfig pre = PreprocessorConfig.load(dir.resolve(PREPROCESSOR));
-        Path file = dir.resolve(WEIGHTS);
-        if (!Files.exists(file)) {
-            Path bin = dir.resolve("pytorch_model.bin");
-            throw new NoSuchFileException(file + ": not found" + (Files.exists(bin)
-                    ? "; convert the PyTorch weights first: greenspoof convert " + bin + " " + file : ""));
-        }
-        SafetensorsFile st = SafetensorsFile.open(file);
+        WeightFiles st = WeightFiles.open(dir);
+        Path file = st.source();
         try {
             Map<String, String> keys = new LinkedHashMap<>();
             List<String> ignored = new ArrayList<>();
@@ -220,13 +209,13 @@ public final class Checkpoint implements Closeable {
                         ? "is beyond the " + (layers ? "num_hidden_layers" : "len(conv_dim)") + " = " + count
                         // e.g. a conv bias with conv_bias false, or a per-layer norm with feat_extract_norm group
                         : "is not part of the layer the config describes (check conv_bias, feat_extract_norm, model_type)";
-                throw new IllegalArgumentException(weights.file() + ": tensor '" + e.getValue() + "' " + where
+                throw new IllegalArgumentException(weights.fileOf(e.getValue()) + ": tensor '" + e.getValue() + "' " + where
                         + " of " + directory.resolve(CONFIG) + ": config and weights disagree");
             }
             unknown.add(e.getValue());
         }
         if (!unknown.isEmpty()) {
-            LOG.warning(weights.file() + ": ignoring " + unknown.size() + " tensor(s) the encoder does not use: "
+            LOG.warning(weights.source() + ": ignoring " + unknown.size() + " tensor(s) the encoder does not use: "
                     + String.join(", ", unknown.subList(0, Math.min(5, unknown.size()))) + (unknown.size() > 5 ? ", ..." : ""));
         }
     }
@@ -234,12 +223,12 @@ public final class Checkpoint implements Closeable {
     private TensorInfo checkShape(String key, long[] expectedShape, String origin) {
         String name = keys.get(canonical(key));
         if (name == null) {
-            throw new IllegalArgumentException(weights.file() + ": missing tensor '" + key + "', expected shape "
+            throw new IllegalArgumentException(weights.source() + ": missing tensor '" + key + "', expected shape "
                     + Arrays.toString(expectedShape) + origin);
         }
         TensorInfo t = weights.info(name);
         if (!Arrays.equals(t.shape(), expectedShape)) {
-            throw new IllegalArgumentException(weights.file() + ": tensor '" + key + "'"
+            throw new IllegalArgumentException(weights.fileOf(name) + ": tensor '" + key + "'"
                     + (name.equals(key) ? "" : " (stored as '" + name + "')") + ": expected shape "
                     + Arrays.toString(expectedShape) + origin + ", found " + Arrays.toString(t.shape()));
         }
@@ -265,7 +254,7 @@ public final class Checkpoint implements Closeable {
      */
     public float[] tensor(String key, long... expectedShape) {
         TensorInfo t = checkShape(key, expectedShape, "");
-        return weights.readFloats(t.name());
+        return weights.readFloats(t.name(), null);
     }
 
     /**
@@ -304,8 +293,8 @@ public final class Checkpoint implements Closeable {
         return directory;
     }
 
-    /** The underlying weights file (all tensors, including the ignored ones). */
-    public SafetensorsFile weights() {
+    /** The underlying weights file(s) (all tensors, including the ignored ones). */
+    public WeightFiles weights() {
         return weights;
     }
 
@@ -323,35 +312,18 @@ public final class Checkpoint implements Closeable {
         return n;
     }
 
-    /** Lower-case hex SHA-256 of {@code model.safetensors}, computed on first use. */
-    public synchronized String sha256() {
-        if (sha256 == null) {
-            try {
-                sha256 = sha256(weights.file());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    /** Lower-case hex SHA-256 of the weights ({@link WeightFiles#sha256()}), computed on first use. */
+    public String sha256() {
+        try {
+            return weights.sha256();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return sha256;
     }
 
     /** Lower-case hex SHA-256 of a file's bytes. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            while (ch.read(buf) >= 0) {
-                buf.flip();
-                md.update(buf);
-                buf.clear();
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return WeightFiles.sha256(List.of(file));
     }
 
     @Override

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
             "Only tensors, storages and ordered dicts are accepted in the pickle; any other global is refused and nothing is executed."})
 final class ConvertCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "pytorch_model.bin (a state dict saved by torch.save)")
+    @Parameters(index = "0", paramLabel = "INPUT",
+            description = "pytorch_model.bin (a state dict saved by torch.save), or pytorch_model.bin.index.json of a sharded one")
     Path input;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "OUTPUT",

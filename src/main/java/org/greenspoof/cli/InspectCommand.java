@@ -16,20 +16,23 @@ import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.checkpoint.PreprocessorConfig;
 import org.greenspoof.checkpoint.SafetensorsFile;
+import org.greenspoof.checkpoint.ShardIndex;
 import org.greenspoof.checkpoint.TensorInfo;
 import org.greenspoof.checkpoint.TorchCheckpoint;
+import org.greenspoof.checkpoint.WeightFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code greenspoof inspect}: what a downloaded checkpoint holds, so users can check it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"List the tensors (name, dtype, shape) of a checkpoint directory, a model.safetensors or a pytorch_model.bin,",
-            "with a summary of config.json and preprocessor_config.json, the parameter count and the weights file's sha256.",
+        description = {"List the tensors (name, dtype, shape) of a checkpoint directory, a model.safetensors or a pytorch_model.bin",
+            "(or the shards a *.index.json lists), with a summary of config.json and preprocessor_config.json, the parameter count",
+            "and the weights' sha256 (of the shards one after the other, for a sharded checkpoint).",
             "For a directory the weights are also checked against the config; the exit code is 1 when that check fails."})
 final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DIR|FILE", description = "checkpoint directory (config.json + model.safetensors or pytorch_model.bin) or weights file")
+    @Parameters(paramLabel = "DIR|FILE", description = "checkpoint directory (config.json + model.safetensors, pytorch_model.bin or their .index.json) or weights file")
     Path path;
 
     @Option(names = "--json", description = "print one JSON object instead of text")
@@ -45,39 +48,43 @@ final class InspectCommand implements Callable<Integer> {
     private record Row(String name, String dtype, long[] shape) {
     }
 
+    private static final List<String> WEIGHT_NAMES = List.of(WeightFiles.SINGLE, WeightFiles.INDEX,
+            WeightFiles.TORCH_SINGLE, WeightFiles.TORCH_INDEX);
+
     @Override
     public Integer call() throws IOException {
         Path dir = Files.isDirectory(path) ? path : null;
-        Path weights = dir == null ? path : dir.resolve(Checkpoint.WEIGHTS);
-        if (dir != null && !Files.exists(weights) && Files.exists(dir.resolve("pytorch_model.bin"))) {
-            weights = dir.resolve("pytorch_model.bin");
-        }
-        if (!Files.isRegularFile(weights)) {
-            throw new IllegalArgumentException(path + ": no " + Checkpoint.WEIGHTS + " or pytorch_model.bin found");
+        Path weights = dir == null ? path : weightsIn(dir);
+        if (weights == null || !Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException(path + ": no " + String.join(", ", WEIGHT_NAMES) + " found");
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("file", weights.toString());
-        out.put("bytes", Files.size(weights));
         List<Row> rows = new ArrayList<>();
-        if (isTorch(weights)) {
-            out.put("format", "pytorch");
-            try (TorchCheckpoint t = TorchCheckpoint.open(weights)) {
-                for (String n : t.names()) {
-                    rows.add(new Row(n, t.tensor(n).dtype().name(), t.tensor(n).shape()));
-                }
+        List<Path> files = new ArrayList<>();
+        boolean torch;
+        if (WeightFiles.isIndex(weights)) {
+            ShardIndex index = ShardIndex.read(weights);
+            files.addAll(index.shards());
+            torch = isTorch(files.get(0));
+            List<List<String>> names = new ArrayList<>();
+            for (Path shard : files) {
+                names.add(list(shard, torch, rows, out));
             }
+            index.checkAgainst(names);
+            out.put("shards", files.size());
         } else {
-            out.put("format", "safetensors");
-            try (SafetensorsFile st = SafetensorsFile.open(weights)) {
-                for (String n : st.names()) {
-                    TensorInfo i = st.info(n);
-                    rows.add(new Row(n, i.dtype(), i.shape()));
-                }
-                ObjectNode meta = out.putObject("metadata");
-                st.metadata().forEach(meta::put);
-            }
+            files.add(weights);
+            torch = isTorch(weights);
+            list(weights, torch, rows, out);
         }
-        out.put("sha256", Checkpoint.sha256(weights));
+        out.put("format", torch ? "pytorch" : "safetensors");
+        long bytes = 0;
+        for (Path f : files) {
+            bytes += Files.size(f);
+        }
+        out.put("bytes", bytes);
+        out.put("sha256", WeightFiles.sha256(files));
         long params = rows.stream().mapToLong(r -> TensorInfo.numel(r.shape())).sum();
         out.put("tensor_count", rows.size());
         out.put("parameters", params);
@@ -87,7 +94,7 @@ final class InspectCommand implements Callable<Integer> {
             out.set("config", JSON.valueToTree(c));
             out.put("config_summary", c.toString());
             out.set("preprocessor", JSON.valueToTree(PreprocessorConfig.load(dir.resolve(Checkpoint.PREPROCESSOR))));
-            if (weights.getFileName().toString().equals(Checkpoint.WEIGHTS)) {
+            if (!torch) {
                 try (Checkpoint cp = Checkpoint.open(dir)) {
                     out.put("encoder_parameters", cp.parameterCount());
                     ArrayNode ignored = out.putArray("ignored");
@@ -120,7 +127,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printText(ObjectNode o, List<Row> rows) {
-        System.out.printf("file        %s (%s, %,d bytes)%n", o.get("file").asText(), o.get("format").asText(), o.get("bytes").asLong());
+        System.out.printf("file        %s (%s, %s%,d bytes)%n", o.get("file").asText(), o.get("format").asText(),
+                o.has("shards") ? o.get("shards").asInt() + " shards, " : "", o.get("bytes").asLong());
         System.out.println("sha256      " + o.get("sha256").asText());
         if (o.has("metadata") && o.get("metadata").size() > 0) {
             StringBuilder m = new StringBuilder();
@@ -147,6 +155,35 @@ final class InspectCommand implements Callable<Integer> {
                 System.out.printf("  %-" + width + "s  %-4s  %s%n", r.name(), r.dtype(), Arrays.toString(r.shape()));
             }
         }
+    }
+
+    /** The weights a checkpoint folder holds, in the order a loader looks for them. */
+    private static Path weightsIn(Path dir) {
+        return WEIGHT_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst().orElse(null);
+    }
+
+    /** Adds one weights file's tensors to {@code rows} (and a safetensors header's metadata to {@code out}). */
+    private static List<String> list(Path file, boolean torch, List<Row> rows, ObjectNode out) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (torch) {
+            try (TorchCheckpoint t = TorchCheckpoint.open(file)) {
+                for (String n : t.names()) {
+                    rows.add(new Row(n, t.tensor(n).dtype().name(), t.tensor(n).shape()));
+                    names.add(n);
+                }
+            }
+        } else {
+            try (SafetensorsFile st = SafetensorsFile.open(file)) {
+                for (String n : st.names()) {
+                    TensorInfo i = st.info(n);
+                    rows.add(new Row(n, i.dtype(), i.shape()));
+                    names.add(n);
+                }
+                ObjectNode meta = out.has("metadata") ? (ObjectNode) out.get("metadata") : out.putObject("metadata");
+                st.metadata().forEach(meta::put);
+            }
+        }
+        return names;
     }
 
     /** A zip archive, or a pickle (legacy torch.save, which TorchCheckpoint explains it cannot read). */

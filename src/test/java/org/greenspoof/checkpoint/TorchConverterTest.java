@@ -15,9 +15,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -88,7 +92,7 @@ class TorchConverterTest {
         TorchConverter.convert(resource("ctc/pytorch_model.bin"), dir.resolve("model.safetensors"));
         try (SafetensorsFile want = SafetensorsFile.open(resource("ctc/expected.safetensors"));
                 Checkpoint c = Checkpoint.open(dir)) {
-            assertSameTensors(want, c.weights());
+            assertSameTensors(want, c.weights().files().get(0));
             assertEquals(List.of("lm_head.bias", "lm_head.weight", "wav2vec2.masked_spec_embed"),
                     c.ignored().stream().sorted().toList());
             // the torchaudio model's own parameter names and shapes are exactly the expected set
@@ -99,6 +103,67 @@ class TorchConverterTest {
             }
             assertEquals(Checkpoint.sha256(dir.resolve("model.safetensors")), c.sha256());
         }
+    }
+
+    /** transformers' sharded layout, written by torch (.bin) and by the generator's own writer (.safetensors). */
+    @Test
+    void shardedCheckpointsConvertAndOpenAsTheUnshardedOne() throws IOException {
+        Path out = tmp.resolve("model.safetensors");
+        TorchConverter.Result r = TorchConverter.convert(resource("ctc-sharded/pytorch_model.bin.index.json"), out);
+        try (SafetensorsFile want = SafetensorsFile.open(resource("ctc/expected.safetensors"));
+                SafetensorsFile got = SafetensorsFile.open(out);
+                Checkpoint sharded = Checkpoint.open(resource("ctc-sharded"))) {
+            assertSameTensors(want, got);
+            assertEquals(want.names().size(), r.tensors());
+            assertEquals("pytorch_model.bin.index.json", got.metadata().get("converted_from"));
+            assertEquals(2, sharded.weights().files().size());
+            assertEquals(resource("ctc-sharded/" + WeightFiles.INDEX), sharded.weights().source());
+            for (String n : want.names()) {
+                assertArrayEquals(want.readFloats(n), sharded.weights().readFloats(n, null), n);
+            }
+            for (var e : Checkpoint.expectedShapes(sharded.config()).entrySet()) {
+                assertArrayEquals(want.readFloats("wav2vec2." + e.getKey()), sharded.tensor(e.getKey(), e.getValue()));
+            }
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            for (String shard : List.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors")) {
+                both.write(Files.readAllBytes(resource("ctc-sharded/" + shard)));
+            }
+            assertEquals(sha256(both.toByteArray()), sharded.sha256());
+        }
+    }
+
+    /** Copies ctc-sharded's safetensors flavour to a folder, with the index rewritten by {@code edit}. */
+    private Path shardedWithIndex(UnaryOperator<String> edit) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("sharded-" + System.nanoTime()));
+        for (String f : List.of("config.json", "preprocessor_config.json", "model-00001-of-00002.safetensors",
+                "model-00002-of-00002.safetensors")) {
+            Files.copy(resource("ctc-sharded/" + f), dir.resolve(f));
+        }
+        Files.writeString(dir.resolve(WeightFiles.INDEX),
+                edit.apply(Files.readString(resource("ctc-sharded/" + WeightFiles.INDEX))));
+        return dir;
+    }
+
+    private static void assertRefused(Path dir, String fragment) {
+        String msg = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir)).getMessage();
+        assertTrue(msg.contains(fragment), msg);
+    }
+
+    @Test
+    void aShardIndexThatDisagreesWithItsShardsNamesTheDifference() throws IOException {
+        Path missing = shardedWithIndex(s -> s.replace("model-00002-of-00002", "model-00003-of-00003"));
+        assertRefused(missing, "model-00003-of-00003.safetensors (of 'lm_head.bias') does not exist");
+        Path moved = shardedWithIndex(s -> s.replace("\"lm_head.bias\": \"model-00002", "\"lm_head.bias\": \"model-00001"));
+        assertRefused(moved, "holds tensor 'lm_head.bias', which the weight_map puts in model-00001-of-00002.safetensors");
+        Path unlisted = shardedWithIndex(s -> s.replace("\"lm_head.bias\": \"model-00002-of-00002.safetensors\",", ""));
+        assertRefused(unlisted, "holds tensor 'lm_head.bias', which the weight_map does not list");
+        Path extra = shardedWithIndex(s -> s.replace("\"weight_map\": {", "\"weight_map\": {\"ghost\": \"model-00001-of-00002.safetensors\","));
+        assertRefused(extra, "tensor 'ghost' is not in its shard model-00001-of-00002.safetensors");
+        Path escape = shardedWithIndex(s -> s.replace("\"model-00001-of-00002.safetensors\"", "\"../model-00001-of-00002.safetensors\""));
+        assertRefused(escape, "must name a shard file in the index's folder");
+        Path broken = shardedWithIndex(s -> s.substring(0, 40));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.open(broken));
+        assertEquals(broken.resolve(WeightFiles.INDEX), e.file());
     }
 
     @Test
@@ -350,5 +415,13 @@ class TorchConverterTest {
         Path deflated = zip("d.bin", Map.of("top/data.pkl", stateDict(0, 2, 1, 8).bytes(), "top/data/0", new byte[32]), true);
         claimSize(deflated, "top/data.pkl", -1, 0x7FFFFFF0L);
         mentions(assertThrows(IOException.class, () -> TorchCheckpoint.open(deflated)), "top/data.pkl", "claims 2147483632 bytes");
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

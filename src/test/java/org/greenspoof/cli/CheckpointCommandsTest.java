@@ -97,6 +97,31 @@ class CheckpointCommandsTest {
     }
 
     @Test
+    void shardedCheckpointsAreInspectedWholeAndConvertToOneFile() throws IOException, URISyntaxException {
+        Path sharded = resource("ctc-sharded");
+        Run st = run("inspect", "--json", sharded.toString());
+        assertEquals(0, st.code(), st.out());
+        JsonNode s = new ObjectMapper().readTree(st.out());
+        assertEquals(sharded.resolve("model.safetensors.index.json").toString(), s.get("file").asText());
+        assertEquals(2, s.get("shards").asInt());
+        assertEquals("ok", s.get("check").asText());
+        assertEquals(48, s.get("tensors").size());
+        assertEquals(Files.size(sharded.resolve("model-00001-of-00002.safetensors"))
+                + Files.size(sharded.resolve("model-00002-of-00002.safetensors")), s.get("bytes").asLong());
+        Run bin = run("inspect", "--json", sharded.resolve("pytorch_model.bin.index.json").toString());
+        assertEquals(0, bin.code(), bin.out());
+        JsonNode b = new ObjectMapper().readTree(bin.out());
+        assertEquals("pytorch", b.get("format").asText());
+        assertEquals(s.get("parameters").asLong(), b.get("parameters").asLong());
+
+        Path out = tmp.resolve("model.safetensors");
+        Run conv = run("convert", sharded.resolve("pytorch_model.bin.index.json").toString(), out.toString());
+        assertEquals(0, conv.code(), conv.out());
+        assertTrue(conv.out().contains("48 tensors"), conv.out());
+        assertTrue(run("inspect", "--no-tensors", sharded.toString()).out().contains("(safetensors, 2 shards, "));
+    }
+
+    @Test
     void hostileAndLegacyFilesFailWithExitCode1() throws URISyntaxException {
         Path out = tmp.resolve("x.safetensors");
         assertEquals(1, run("convert", resource("malicious.bin").toString(), out.toString()).code());

@@ -1,0 +1,92 @@
+package org.greenspoof.checkpoint;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.greenspoof.io.FileFormatException;
+
+/**
+ * The index transformers' {@code save_pretrained} writes beside weights it split into shards
+ * ({@code model.safetensors.index.json} or {@code pytorch_model.bin.index.json}):
+ * {@code {"metadata": {...}, "weight_map": {tensor name: shard file name}}}. The shards are plain
+ * file names in the index's folder, taken in name order (NAME-00001-of-0000N first); the metadata
+ * (a {@code total_size}) is not needed.
+ */
+public record ShardIndex(Path file, Map<String, String> weightMap, List<Path> shards) {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    public static ShardIndex read(Path index) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(index));
+        } catch (JacksonException e) {
+            long at = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getByteOffset());
+            throw new FileFormatException(index, at, "a JSON shard index (" + e.getOriginalMessage() + ")");
+        }
+        JsonNode map = root == null ? null : root.get("weight_map");
+        if (map == null || !map.isObject() || map.isEmpty()) {
+            throw new IllegalArgumentException(index + ": expected a non-empty object \"weight_map\" "
+                    + "(tensor name -> shard file name), as transformers' save_pretrained writes");
+        }
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        List<Path> shards = new ArrayList<>();
+        Path dir = index.toAbsolutePath().getParent();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
+            String shard = e.getValue().asText("");
+            if (!e.getValue().isTextual() || shard.isEmpty() || shard.contains("/") || shard.contains("\\")
+                    || shard.equals(".") || shard.equals("..")) {
+                throw new IllegalArgumentException(index + ": weight_map entry '" + e.getKey()
+                        + "' must name a shard file in the index's folder, found " + e.getValue());
+            }
+            weightMap.put(e.getKey(), shard);
+            Path p = dir.resolve(shard);
+            if (!shards.contains(p)) {
+                if (!Files.isRegularFile(p)) {
+                    throw new IllegalArgumentException(index + ": shard " + p + " (of '" + e.getKey()
+                            + "') does not exist; download every file the index names");
+                }
+                shards.add(p);
+            }
+        }
+        shards.sort(null);
+        return new ShardIndex(index, Collections.unmodifiableMap(weightMap), List.copyOf(shards));
+    }
+
+    /**
+     * Checks that the shards hold exactly what the index says: each listed tensor in its shard, and
+     * no shard tensor the index does not assign to that shard (a mixed-up or partial download).
+     *
+     * @param shardNames the tensor names of each shard, in {@link #shards()} order
+     */
+    public void checkAgainst(List<? extends Iterable<String>> shardNames) {
+        Map<String, Path> found = new LinkedHashMap<>();
+        for (int i = 0; i < shards.size(); i++) {
+            Path shard = shards.get(i);
+            for (String name : shardNames.get(i)) {
+                String listed = weightMap.get(name);
+                if (listed == null || !shard.getFileName().toString().equals(listed)) {
+                    throw new IllegalArgumentException(file + ": shard " + shard + " holds tensor '" + name + "', which "
+                            + (listed == null ? "the weight_map does not list" : "the weight_map puts in " + listed));
+                }
+                found.put(name, shard);
+            }
+        }
+        for (Map.Entry<String, String> e : weightMap.entrySet()) {
+            if (!found.containsKey(e.getKey())) {
+                throw new IllegalArgumentException(file + ": tensor '" + e.getKey() + "' is not in its shard "
+                        + e.getValue());
+            }
+        }
+    }
+}
