@@ -36,6 +36,18 @@ public final class GridSearch {
      * @param refitted  whether {@code best} was refitted on train + dev
      */
     public record Result(Classifier best, Trial chosen, List<Trial> trials, double threshold, boolean refitted) {
+
+        /**
+         * True when the chosen point is the first or last of a grid of two or more and strictly
+         * beats its neighbour: the optimum may lie beyond the grid, so a wider one may do better.
+         */
+        public boolean chosenAtEdge() {
+            int i = trials.indexOf(chosen), n = trials.size();
+            if (n < 2 || (i != 0 && i != n - 1)) {
+                return false;
+            }
+            return chosen.devEerPercent() < trials.get(i == 0 ? 1 : n - 2).devEerPercent();
+        }
     }
 
     /** Logistic regressions over a grid of C values, other options from {@code base}. */

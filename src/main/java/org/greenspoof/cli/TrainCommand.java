@@ -60,6 +60,10 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "  %-24s dev EER %7.3f %%  %6d parameters  %.2f s%s%n", t.description(),
                         t.devEerPercent(), t.parameterCount(), t.trainingSeconds(), t == r.chosen() ? "  <- chosen" : "");
             }
+            if (r.chosenAtEdge()) {
+                System.out.println("note: the chosen point is at the end of the grid and beats its neighbour; "
+                        + "the best setting may lie beyond it (widen --c or --hidden)");
+            }
             best = r.best();
             threshold = r.threshold();
         } else {
