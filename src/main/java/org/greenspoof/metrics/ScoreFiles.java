@@ -19,7 +19,8 @@ import java.util.Map;
  *     after the id, the attack the column before it);</li>
  * <li>CM scores: {@code UTT_ID ATTACK_OR_DASH KEY SCORE} (ASVspoof 2019) or {@code UTT_ID SCORE};</li>
  * <li>ASV scores: {@code SOURCE KEY SCORE} with key {@code target}, {@code nontarget} or {@code spoof}
- *     (ASVspoof 2019 {@code LA_asv_scores}).</li>
+ *     (ASVspoof 2019 {@code LA_asv_scores}); longer lines that end in {@code KEY SCORE}, as some
+ *     redistributed copies carry (e.g. {@code SPEAKER UTT_ID - SOURCE KEY SCORE}), are read the same way.</li>
  * </ul>
  */
 public final class ScoreFiles {
@@ -148,16 +149,18 @@ public final class ScoreFiles {
     public static AsvScores readAsvScores(Path file) throws IOException {
         List<List<Double>> byKey = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         forEachLine(file, (line, cols) -> {
-            if (cols.length != 3) {
+            if (cols.length < 3) {
                 throw error(file, line, "expected an ASV score line 'SOURCE KEY SCORE', got " + cols.length + " columns");
             }
-            int k = switch (cols[1]) {
+            String key = cols[cols.length - 2];
+            int k = switch (key) {
                 case "target" -> 0;
                 case "nontarget" -> 1;
                 case "spoof" -> 2;
-                default -> throw error(file, line, "ASV key '" + cols[1] + "' is not target, nontarget or spoof");
+                default -> throw error(file, line, "ASV key '" + key + "' (the column before the score) is not target, "
+                        + "nontarget or spoof");
             };
-            byKey.get(k).add(parseScore(file, line, cols[2]));
+            byKey.get(k).add(parseScore(file, line, cols[cols.length - 1]));
         });
         String[] names = {"target", "nontarget", "spoof"};
         for (int k = 0; k < 3; k++) {

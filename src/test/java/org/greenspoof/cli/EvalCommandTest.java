@@ -101,6 +101,21 @@ class EvalCommandTest {
         assertNotNull(ImageIO.read(png.toFile()), "a readable PNG");
     }
 
+    /** ASV score lines with more leading columns ('SPEAKER UTT_ID - SOURCE KEY SCORE') give the same t-DCF. */
+    @Test
+    void asvScoresWithExtraLeadingColumnsReadTheSame() throws Exception {
+        Path wide = variant("asvwide.txt", "asv.txt", l -> {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                out.add(l.get(i).isBlank() ? l.get(i) : "LA_9999 LA_E_" + (1000000 + i) + " - " + l.get(i).strip());
+            }
+            return out;
+        });
+        Run r = run("--scores", dir.resolve("scores4.txt").toString(), "--asv-scores", wide.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertMatchesExpected(JSON.readTree(r.out()), true);
+    }
+
     /** Writes a variant of a fixture file: {@code edit} maps the lines. */
     static Path variant(String name, String from, java.util.function.UnaryOperator<List<String>> edit) throws Exception {
         List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve(from)));
@@ -195,6 +210,13 @@ class EvalCommandTest {
         });
         assertFails(run("--scores", dir.resolve("scores4.txt").toString(), "--asv-scores", asvBad.toString()),
                 "asvbad.txt:3:", "not a finite number");
+
+        Path asvShort = variant("asvshort.txt", "asv.txt", l -> {
+            l.set(4, "LA_0001 target");
+            return l;
+        });
+        assertFails(run("--scores", dir.resolve("scores4.txt").toString(), "--asv-scores", asvShort.toString()),
+                "asvshort.txt:5:", "got 2 columns");
 
         Path nothing = tmp.resolve("does-not-exist.txt");
         assertFails(run("--scores", nothing.toString()), "does-not-exist.txt", "no such file");
