@@ -11,6 +11,7 @@ import org.greenspoof.dataset.Datasets;
 import org.greenspoof.dataset.Label;
 import org.greenspoof.dataset.Utterance;
 import org.greenspoof.demo.SyntheticCorpus;
+import org.greenspoof.metrics.ScoreFiles;
 import org.greenspoof.report.RunMeter;
 import org.greenspoof.store.EmbeddingStore;
 import picocli.CommandLine.Command;
@@ -65,9 +66,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "wrote %d synthetic FLAC files in ASVspoof 2019 LA layout to %s (%.1f s)%n",
                     n, data, (System.nanoTime() - t0) / 1e9);
         } else {
-            banner("DEMO ON " + data, "front-end: " + (model == null ? "LFCC (ASVspoof baseline)" : "encoder " + model),
-                    Datasets.asvScores(data, "eval") != null ? "min t-DCF: from the corpus's ASV eval scores"
-                            : "min t-DCF: not computed (no ASVspoof2019_LA_asv_scores/ASVspoof2019.LA.asv.eval.gi.trl.scores.txt)");
+            banner("DEMO ON " + data, "front-end: " + (model == null ? "LFCC (ASVspoof baseline)" : "encoder " + model));
         }
         List<String> fe = new ArrayList<>();
         if (model != null) {
@@ -78,8 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             fe.addAll(List.of("--frontend", "lfcc"));
         }
-        Path asv = Datasets.asvScores(data, "eval");
-        List<String> asvArgs = asv == null ? List.of() : List.of("--asv-scores", asv.toString());
+        List<String> asvArgs = asvArgs(data);
         Path stores = dir.resolve("stores");
         for (String part : List.of("train", "dev", "eval")) {
             List<String> args = new ArrayList<>(List.of("embed", "--dataset", data.toString(), "--partition", part,
@@ -118,6 +116,24 @@ final class DemoCommand implements Callable<Integer> {
                 "work folder: " + dir, "DET curve: " + dir.resolve("det.svg"));
         System.out.println(meter.finish(0, 0, 0).format().replace("run report", "demo total"));
         return 0;
+    }
+
+    /** {@code --asv-scores FILE} when the corpus has readable ASV eval scores, for min t-DCF; says which. */
+    private static List<String> asvArgs(Path data) {
+        Path asv = Datasets.asvScores(data, "eval");
+        if (asv == null) {
+            System.out.println("min t-DCF: not computed (the corpus has no "
+                    + "ASVspoof2019_LA_asv_scores/ASVspoof2019.LA.asv.eval.gi.trl.scores.txt)");
+            return List.of();
+        }
+        try {
+            ScoreFiles.readAsvScores(asv);
+        } catch (IOException e) {
+            System.out.println("min t-DCF: not computed, the corpus's ASV scores are unreadable: " + e.getMessage());
+            return List.of();
+        }
+        System.out.println("min t-DCF: from the ASV scores " + asv);
+        return List.of("--asv-scores", asv.toString());
     }
 
     /** With several stored layers, sweeps them with logistic regression and returns the best dev layer. */
