@@ -106,6 +106,7 @@ public final class EmbedJob {
                 processed += entries.size();
                 failures.addAll(chunkFailures);
             }
+            store.compact();
         } finally {
             pool.shutdownNow();
         }

@@ -169,8 +169,15 @@ class EmbeddingStoreTest {
         assertThrows(Crash.class, () -> embed(crashed, dying, EmbedJob.OnError.SKIP));
         int committed = EmbeddingStore.open(crashed).entries().size();
         assertTrue(committed >= 3 && committed < 10, "some but not all shards committed: " + committed);
-        // What a kill between the shard rename and the index rename leaves behind.
+        // Commits went to the journal; index.json was not rewritten per shard.
+        assertEquals(committed / 3, Files.readAllLines(crashed.resolve(EmbeddingStore.JOURNAL)).size());
+        assertTrue(Files.readString(crashed.resolve(EmbeddingStore.INDEX)).contains("\"shards\":[]"));
+        // What a kill between the shard rename and the journal append leaves behind, a kill in the
+        // middle of an append, and the temporaries of an interrupted compaction.
         Files.write(crashed.resolve(String.format("shard-%05d.npy", committed / 3)), new byte[] {1, 2, 3});
+        Files.writeString(crashed.resolve(EmbeddingStore.JOURNAL), "{\"shard\":{\"file\":\"shard-000",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(committed, EmbeddingStore.open(crashed).entries().size(), "a torn last line is not a commit");
         Files.write(crashed.resolve(".index.json.tmp-1f2e3d"), new byte[] {'{'});
         Files.write(crashed.resolve("shard-00009.npy4242.tmp"), new byte[] {1});
 
@@ -179,10 +186,37 @@ class EmbeddingStoreTest {
         assertEquals(10 - committed, r.processed());
         assertFalse(Files.exists(crashed.resolve(".index.json.tmp-1f2e3d")));
         assertFalse(Files.exists(crashed.resolve("shard-00009.npy4242.tmp")));
+        assertFalse(Files.exists(crashed.resolve(EmbeddingStore.JOURNAL)), "folded into index.json at the end");
         assertSameStore(whole, crashed);
         // Running again finds nothing to do.
         assertEquals(0, embed(crashed, EmbeddingStoreTest::loadF32, EmbedJob.OnError.SKIP).processed());
         assertSameStore(whole, crashed);
+    }
+
+    /** A kill after compaction wrote index.json but before it deleted the journal duplicates nothing. */
+    @Test
+    void aJournalAlreadyFoldedIntoTheIndexAddsNothing() throws IOException {
+        Path whole = tmp.resolve("whole"), copy = tmp.resolve("copy");
+        AtomicInteger loads = new AtomicInteger();
+        class Crash extends Error {
+        }
+        assertThrows(Crash.class, () -> embed(whole, p -> {
+            if (loads.incrementAndGet() == 8) {
+                throw new Crash();
+            }
+            return loadF32(p);
+        }, EmbedJob.OnError.SKIP));
+        String journal = Files.readString(whole.resolve(EmbeddingStore.JOURNAL));
+        embed(whole, EmbeddingStoreTest::loadF32, EmbedJob.OnError.SKIP);
+        Files.createDirectories(copy);
+        try (var files = Files.list(whole)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(copy.resolve(EmbeddingStore.JOURNAL), journal);
+        assertSameStore(whole, copy);
+        assertEquals(10, EmbeddingStore.open(copy).entries().size());
     }
 
     @Test
