@@ -68,7 +68,8 @@ public final class Checkpoint implements Closeable {
     /** Opens {@code dir} and validates the weights against the config. */
     public static Checkpoint open(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir + ": not a checkpoint directory (expected " + CONFIG + " and " + WEIGHTS + ")");
+            throw new NoSuchFileException(dir + ": not a checkpoint directory (expected " + CONFIG + " and " + WEIGHTS
+                    + " or " + WeightFiles.INDEX + ")");
         }
         EncoderConfig config = EncoderConfig.load(dir.resolve(CONFIG));
         PreprocessorConfig pre = PreprocessorConfig.load(dir.resolve(PREPROCESSOR));

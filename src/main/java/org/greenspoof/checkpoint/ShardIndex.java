@@ -44,8 +44,7 @@ public record ShardIndex(Path file, Map<String, String> weightMap, List<Path> sh
         Path dir = index.toAbsolutePath().getParent();
         for (Map.Entry<String, JsonNode> e : map.properties()) {
             String shard = e.getValue().asText("");
-            if (!e.getValue().isTextual() || shard.isEmpty() || shard.contains("/") || shard.contains("\\")
-                    || shard.equals(".") || shard.equals("..")) {
+            if (!e.getValue().isTextual() || !isPlainFileName(dir, shard)) {
                 throw new IllegalArgumentException(index + ": weight_map entry '" + e.getKey()
                         + "' must name a shard file in the index's folder, found " + e.getValue());
             }
@@ -61,6 +60,19 @@ public record ShardIndex(Path file, Map<String, String> weightMap, List<Path> sh
         }
         shards.sort(null);
         return new ShardIndex(index, Collections.unmodifiableMap(weightMap), List.copyOf(shards));
+    }
+
+    /** A name that resolves to a file directly inside {@code dir} on this platform (no separator, drive or "..") . */
+    private static boolean isPlainFileName(Path dir, String name) {
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.contains(":")) {
+            return false;
+        }
+        try {
+            Path base = dir.normalize(), p = base.resolve(name).normalize();
+            return base.equals(p.getParent()) && p.getFileName().toString().equals(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /**

@@ -28,7 +28,12 @@ public final class TorchConverter {
     /** Converts a {@code .bin}, or the shards a {@code .index.json} lists. */
     public static Result convert(Path input, Path safetensors) throws IOException {
         ShardIndex index = WeightFiles.isIndex(input) ? ShardIndex.read(input) : null;
+        if (index != null && index.shards().get(0).getFileName().toString().endsWith(".safetensors")) {
+            throw new IllegalArgumentException(input + " lists safetensors shards, which greenspoof reads as they are: "
+                    + "no conversion needed");
+        }
         List<TorchCheckpoint> opened = new ArrayList<>();
+        Throwable failure = null;
         try {
             for (Path bin : index == null ? List.of(input) : index.shards()) {
                 opened.add(TorchCheckpoint.open(bin));
@@ -56,9 +61,13 @@ public final class TorchConverter {
             meta.put("converter", "greenspoof convert");
             SafetensorsWriter.write(safetensors, meta, sources);
             return new Result(sources.size(), params, dtypes);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
-            for (TorchCheckpoint in : opened) {
-                in.close();
+            IOException closing = WeightFiles.closeAll(opened, failure);
+            if (closing != null) {
+                throw closing;
             }
         }
     }

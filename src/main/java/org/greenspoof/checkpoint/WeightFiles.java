@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The safetensors file(s) holding a checkpoint's tensors: {@code model.safetensors}, or the shards
@@ -30,6 +31,8 @@ public final class WeightFiles implements Closeable {
     public static final String INDEX = "model.safetensors.index.json";
     public static final String TORCH_SINGLE = "pytorch_model.bin";
     public static final String TORCH_INDEX = "pytorch_model.bin.index.json";
+
+    private static final Logger LOG = Logger.getLogger(WeightFiles.class.getName());
 
     private final Path source;
     private final List<SafetensorsFile> files;
@@ -45,10 +48,15 @@ public final class WeightFiles implements Closeable {
     /** The weights of checkpoint folder {@code dir}: its single file, else its sharded index. */
     public static WeightFiles open(Path dir) throws IOException {
         Path single = dir.resolve(SINGLE), index = dir.resolve(INDEX);
-        if (Files.exists(single)) {
+        if (Files.isRegularFile(single)) {
+            if (Files.isRegularFile(index)) {
+                // transformers' order too; but a stale or converted single file changes the identity.
+                LOG.warning(dir + ": both " + SINGLE + " and " + INDEX + " exist; reading " + SINGLE
+                        + " (remove it to read the shards)");
+            }
             return of(single);
         }
-        if (Files.exists(index)) {
+        if (Files.isRegularFile(index)) {
             return of(index);
         }
         String hint = "";
@@ -76,9 +84,7 @@ public final class WeightFiles implements Closeable {
             }
             index.checkAgainst(files.stream().map(SafetensorsFile::names).toList());
         } catch (IOException | RuntimeException e) {
-            for (SafetensorsFile f : files) {
-                f.close();
-            }
+            closeAll(files, e);
             throw e;
         }
         Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
@@ -171,16 +177,31 @@ public final class WeightFiles implements Closeable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (SafetensorsFile f : files) {
-            try {
-                f.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
+        IOException first = closeAll(files, null);
         if (first != null) {
             throw first;
         }
+    }
+
+    /**
+     * Closes every one of {@code files}, whatever fails. Failures are added to {@code pending} (the
+     * error being handled) when there is one, else the first is returned.
+     */
+    static IOException closeAll(List<? extends Closeable> files, Throwable pending) {
+        IOException first = null;
+        for (Closeable f : files) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                if (pending != null) {
+                    pending.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        return first;
     }
 }

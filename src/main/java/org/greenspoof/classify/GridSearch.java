@@ -38,8 +38,9 @@ public final class GridSearch {
     public record Result(Classifier best, Trial chosen, List<Trial> trials, double threshold, boolean refitted) {
 
         /**
-         * True when the chosen point is the first or last of a grid of two or more and strictly
-         * beats its neighbour: the optimum may lie beyond the grid, so a wider one may do better.
+         * True when the chosen point is the first or last of a grid of two or more (in the order
+         * given, which callers sort by the varied value) and strictly beats its neighbour: the
+         * optimum may lie beyond the grid, so a wider one may do better.
          */
         public boolean chosenAtEdge() {
             int i = trials.indexOf(chosen), n = trials.size();

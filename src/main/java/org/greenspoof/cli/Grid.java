@@ -8,7 +8,7 @@ import org.greenspoof.classify.LogisticRegression;
 import org.greenspoof.classify.Mlp;
 import picocli.CommandLine.Option;
 
-/** The classifier grid shared by train and sweep. */
+/** The classifier grid shared by train and sweep; values are tried in ascending order, duplicates once. */
 final class Grid {
     @Option(names = "--c", split = ",", defaultValue = "0.01,0.1,1,10", paramLabel = "C", splitSynopsisLabel = ",",
             description = "Logistic regression: inverse L2 strengths to try (sklearn's C).")
@@ -27,15 +27,22 @@ final class Grid {
     List<GridSearch.Candidate> candidates(String classifier) {
         switch (classifier) {
             case "lr":
-                return GridSearch.logisticRegression(cs, LogisticRegression.Options.DEFAULT);
+                return GridSearch.logisticRegression(Arrays.stream(cs).sorted().distinct().toArray(),
+                        LogisticRegression.Options.DEFAULT);
             case "mlp":
                 Mlp.Options d = Mlp.Options.DEFAULT;
-                return GridSearch.mlp(hidden, new Mlp.Options(d.hidden(), d.activation(), d.alpha(), d.learningRate(),
+                return GridSearch.mlp(Arrays.stream(hidden).sorted().distinct().toArray(), new Mlp.Options(d.hidden(), d.activation(), d.alpha(), d.learningRate(),
                         d.batchSize(), d.maxEpochs(), d.validationFraction(), d.patience(), d.tolerance(), seed,
                         d.balanced(), d.standardize()));
             default:
                 throw new IllegalArgumentException("classifier must be lr or mlp, not " + classifier);
         }
+    }
+
+    /** What to tell a user whose chosen grid point is at the end of the grid. */
+    static String edgeNote(String classifier) {
+        return "note: the chosen " + classifier + " grid point is at the end of the grid and beats its neighbour; "
+                + "the best setting may lie beyond it (widen " + (classifier.equals("mlp") ? "--hidden" : "--c") + ")";
     }
 
     static List<String> parseClassifiers(String spec) {

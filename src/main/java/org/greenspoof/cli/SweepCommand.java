@@ -99,6 +99,9 @@ final class SweepCommand implements Callable<Integer> {
                 rows.add(row);
                 progress.advance(1);
                 System.out.println(text(row));
+                if (r.chosenAtEdge()) {
+                    System.out.println("       " + Grid.edgeNote(kind));
+                }
             }
         }
         progress.close();

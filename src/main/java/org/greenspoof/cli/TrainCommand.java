@@ -61,8 +61,7 @@ final class TrainCommand implements Callable<Integer> {
                         t.devEerPercent(), t.parameterCount(), t.trainingSeconds(), t == r.chosen() ? "  <- chosen" : "");
             }
             if (r.chosenAtEdge()) {
-                System.out.println("note: the chosen point is at the end of the grid and beats its neighbour; "
-                        + "the best setting may lie beyond it (widen --c or --hidden)");
+                System.out.println(Grid.edgeNote(classifier));
             }
             best = r.best();
             threshold = r.threshold();

@@ -49,8 +49,22 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory(abs.getParent());
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Makes the folder's entries (a rename, a new or deleted file) durable, so that a power cut
+     * cannot undo a commit that was reported done. Where folders cannot be opened for this
+     * (Windows), the file system orders its own metadata and nothing is done.
+     */
+    public static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (java.nio.file.AccessDeniedException | UnsupportedOperationException e) {
+            // Windows refuses to open a folder as a channel.
         }
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.greenspoof.io.AtomicFiles;
  *   <li>{@code store.json}: the {@link StoreInfo} header, written once;</li>
  *   <li>{@code shard-NNNNN.npy}: NumPy float32 {@code [utterances][layers][dim]} arrays (see {@link ShardIo});</li>
  *   <li>{@code index.json}: the committed shards in order, each with its file name, CRC-32 and utterances
- *       ({@code [id, label, attack, speaker, seconds]}), and the utterances that failed ({@code id, path, error});</li>
+ *       ({@code {id, label, attack, speaker, seconds}}), and the utterances that failed ({@code id, path, error});</li>
  *   <li>{@code journal.jsonl}, while a run is going on or after one was killed: one line per commit since
  *       index.json was last written, {@code {"shard": {...} or null, "failures": [...]}}.</li>
  * </ul>
@@ -33,6 +34,11 @@ import org.greenspoof.io.AtomicFiles;
  * at the first utterance not committed, with nothing duplicated or lost. A commit costs one line, not
  * a rewrite of the index (tens of MB at the 611k utterances of ASVspoof 2021 DF, once per shard);
  * {@link #compact} folds the journal into index.json at the end of a run.
+ *
+ * <p>A reader may open a store while a run writes it: it reads the journal before index.json. The
+ * writer only ever replaces index.json by one that holds everything journaled so far, and only then
+ * deletes the journal, so whichever versions the reader meets, the index is at least as new as the
+ * journal it read, and replay (which skips what the index already holds) yields a consistent prefix.
  */
 public final class EmbeddingStore {
     public static final String HEADER = "store.json";
@@ -86,15 +92,26 @@ public final class EmbeddingStore {
             throw new IOException(dir + " is not an embedding store (no " + HEADER + ")");
         }
         StoreInfo info = JSON.readValue(header.toFile(), StoreInfo.class);
-        if (!StoreInfo.FORMAT.equals(info.format()) || info.version() != StoreInfo.VERSION) {
-            throw new IOException(header + ": expected format " + StoreInfo.FORMAT + " version " + StoreInfo.VERSION
-                    + ", found " + info.format() + " version " + info.version());
+        if (!StoreInfo.FORMAT.equals(info.format()) || info.version() < StoreInfo.OLDEST_READABLE
+                || info.version() > StoreInfo.VERSION) {
+            throw new IOException(header + ": expected format " + StoreInfo.FORMAT + " version "
+                    + StoreInfo.OLDEST_READABLE + " to " + StoreInfo.VERSION + ", found " + info.format() + " version "
+                    + info.version() + (info.version() > StoreInfo.VERSION ? " (written by a newer greenspoof)" : ""));
+        }
+        // The journal first: see the class comment.
+        byte[] journal;
+        try {
+            journal = Files.readAllBytes(dir.resolve(JOURNAL));
+        } catch (NoSuchFileException e) {
+            journal = null;
         }
         Path index = dir.resolve(INDEX);
         Index idx = Files.isRegularFile(index) ? JSON.readValue(index.toFile(), Index.class)
                 : new Index(List.of(), List.of());
         EmbeddingStore s = new EmbeddingStore(dir, info, idx);
-        s.replayJournal();
+        if (journal != null) {
+            s.replayJournal(journal);
+        }
         return s;
     }
 
@@ -103,12 +120,8 @@ public final class EmbeddingStore {
      * without a newline); commits already in index.json (a kill between {@link #compact}'s two steps)
      * are skipped.
      */
-    private void replayJournal() throws IOException {
+    private void replayJournal(byte[] bytes) throws IOException {
         Path journal = dir.resolve(JOURNAL);
-        if (!Files.isRegularFile(journal)) {
-            return;
-        }
-        byte[] bytes = Files.readAllBytes(journal);
         Set<String> files = new HashSet<>();
         shards.forEach(sh -> files.add(sh.file()));
         Set<String> failed = new HashSet<>();
@@ -120,7 +133,12 @@ public final class EmbeddingStore {
             try {
                 c = JSON.readValue(bytes, start, end - start, Commit.class);
             } catch (IOException e) {
-                throw new IOException(journal + ":" + line + ": not a commit line (" + e.getMessage() + ")", e);
+                c = null;
+            }
+            if (c == null || c.failures() == null) {
+                throw new IOException(journal + ":" + line + ": expected a commit line {\"shard\": ..., \"failures\": [...]}"
+                        + "; only a last line can be torn by a crash, so the file was damaged otherwise. The commits "
+                        + "before it are intact: cut the file at the end of line " + (line - 1) + " to keep them");
             }
             if (c.shard() != null && files.add(c.shard().file())) {
                 shards.add(c.shard());
@@ -158,6 +176,10 @@ public final class EmbeddingStore {
             }
             s.removeUncommitted();
             s.compact();
+            if (s.info.version() < StoreInfo.VERSION) {
+                // Before the first journal line, so that an older reader refuses rather than misses commits.
+                s.writeHeader(s.info.withVersion(StoreInfo.VERSION));
+            }
             return s;
         }
         if (Files.isDirectory(dir)) {
@@ -170,7 +192,7 @@ public final class EmbeddingStore {
         Files.createDirectories(dir);
         EmbeddingStore s = new EmbeddingStore(dir, wanted, new Index(List.of(), List.of()));
         s.writeJson(INDEX, new Index(List.of(), List.of()));
-        AtomicFiles.write(dir.resolve(HEADER), PRETTY.writeValueAsBytes(wanted)); // last: a folder with store.json is a complete empty store
+        s.writeHeader(wanted); // last: a folder with store.json is a complete empty store
         return s;
     }
 
@@ -249,6 +271,7 @@ public final class EmbeddingStore {
         }
         byte[] line = JSON.writeValueAsBytes(new Commit(shard, List.copyOf(newFailures)));
         ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+        boolean created = journalLength == 0 && !Files.exists(dir.resolve(JOURNAL));
         try (FileChannel ch = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             // At the end of the complete lines: a torn line a crash left is overwritten, never followed.
             ch.truncate(journalLength);
@@ -258,6 +281,9 @@ public final class EmbeddingStore {
             }
             ch.force(true);
             journalLength = at;
+        }
+        if (created) {
+            AtomicFiles.syncDirectory(dir);
         }
         if (shard != null) {
             shards.add(shard);
@@ -273,6 +299,7 @@ public final class EmbeddingStore {
         }
         writeJson(INDEX, new Index(List.copyOf(shards), List.copyOf(failures)));
         Files.delete(journal);
+        AtomicFiles.syncDirectory(dir);
         journalLength = 0;
     }
 
@@ -292,6 +319,10 @@ public final class EmbeddingStore {
             rows.addAll(List.of(part));
         }
         return rows.toArray(new float[0][]);
+    }
+
+    private void writeHeader(StoreInfo header) throws IOException {
+        AtomicFiles.write(dir.resolve(HEADER), PRETTY.writeValueAsBytes(header));
     }
 
     private void writeJson(String name, Object value) throws IOException {

@@ -7,7 +7,7 @@ import java.util.Objects;
  * The header of an embedding store ({@code store.json}): what produced the vectors and from which data.
  *
  * @param format        always {@value #FORMAT}
- * @param version       format version, {@value #VERSION}
+ * @param version       format version, {@value #VERSION} ({@value #OLDEST_READABLE} is read too)
  * @param frontend      "lfcc" or "encoder"
  * @param model         the checkpoint folder and model type, or the front-end definition
  * @param modelSha256   SHA-256 of the checkpoint weights (null for LFCC)
@@ -24,7 +24,16 @@ public record StoreInfo(String format, int version, String frontend, String mode
                         int[] layers, String pooling, int dim, String partition, String dataset,
                         String datasetFormat, String greenspoof, String created) {
     public static final String FORMAT = "greenspoof-embeddings";
-    public static final int VERSION = 1;
+    /** 2: commits may sit in journal.jsonl (a version-1 reader would miss them); 1: index.json only. */
+    public static final int VERSION = 2;
+    /** The oldest version this program reads: a version-1 store is a version-2 store without a journal. */
+    public static final int OLDEST_READABLE = 1;
+
+    /** This header with another format version. */
+    StoreInfo withVersion(int v) {
+        return new StoreInfo(format, v, frontend, model, modelSha256, layers, pooling, dim, partition, dataset,
+                datasetFormat, greenspoof, created);
+    }
 
     /** Index of {@code layer} in {@link #layers()}, or an error naming the stored layers. */
     public int layerIndex(int layer) {

@@ -161,6 +161,9 @@ class TorchConverterTest {
         assertRefused(extra, "tensor 'ghost' is not in its shard model-00001-of-00002.safetensors");
         Path escape = shardedWithIndex(s -> s.replace("\"model-00001-of-00002.safetensors\"", "\"../model-00001-of-00002.safetensors\""));
         assertRefused(escape, "must name a shard file in the index's folder");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TorchConverter.convert(
+                resource("ctc-sharded/" + WeightFiles.INDEX), tmp.resolve("x.safetensors"))).getMessage()
+                .contains("no conversion needed"));
         Path broken = shardedWithIndex(s -> s.substring(0, 40));
         FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.open(broken));
         assertEquals(broken.resolve(WeightFiles.INDEX), e.file());

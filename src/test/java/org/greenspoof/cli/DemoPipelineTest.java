@@ -135,6 +135,24 @@ class DemoPipelineTest {
     }
 
     @Test
+    void theGridIsTriedInAscendingOrderOnceEachAndAnEdgeWinnerIsNoted() {
+        Capture c = Capture.run("train", "--train", work.resolve("stores/train").toString(), "--dev",
+                work.resolve("stores/dev").toString(), "--c", "10,0.01,1,10", "--out", tmp.resolve("grid.json").toString(),
+                "--no-progress").expect(0);
+        List<String> rows = c.out().lines().filter(l -> l.trim().startsWith("lr C=")).toList();
+        assertEquals(List.of("C=0.01", "C=1.0", "C=10.0"), rows.stream().map(l -> l.trim().split("\\s+")[1]).toList(),
+                c.out());
+        double[] eer = rows.stream().mapToDouble(l -> Double.parseDouble(l.replaceAll(".*dev EER\\s+([0-9.]+) %.*", "$1")))
+                .toArray();
+        int chosen = 0;
+        while (!rows.get(chosen).contains("<- chosen")) {
+            chosen++;
+        }
+        boolean atEdge = chosen == 0 && eer[0] < eer[1] || chosen == 2 && eer[2] < eer[1];
+        assertEquals(atEdge, c.out().contains("note: the chosen lr grid point is at the end of the grid"), c.out());
+    }
+
+    @Test
     void aStoreOfOtherEmbeddingsIsRefused() {
         Path other = tmp.resolve("dev-mean");
         Capture.run("embed", "--frontend", "lfcc", "--pool", "mean", "--dataset", work.resolve("corpus").toString(),

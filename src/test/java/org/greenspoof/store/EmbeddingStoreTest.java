@@ -219,6 +219,67 @@ class EmbeddingStoreTest {
         assertEquals(10, EmbeddingStore.open(copy).entries().size());
     }
 
+    /**
+     * A reader opening the store while a run commits and compacts (and a second run resumes) always
+     * sees a prefix of what gets stored, never an error or a hole.
+     */
+    @Test
+    void readersDuringARunSeeAConsistentPrefix() throws Exception {
+        Path dir = tmp.resolve("live");
+        StoreInfo info = info(FAKE, "train");
+        List<EmbeddingStore.Entry> all = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            all.add(new EmbeddingStore.Entry("u" + i, "spoof", "A01", "s", 1.0));
+        }
+        EmbeddingStore.createOrResume(dir, info);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            try {
+                // Many short runs: every run's end and every resume compacts, the moment a reader can trip on.
+                for (int run = 0; run < 60; run++) {
+                    EmbeddingStore s = EmbeddingStore.createOrResume(dir, info);
+                    for (int n = 0; n < 5; n++) {
+                        int from = s.entries().size();
+                        s.append(all.subList(from, from + 2), new float[2][2][3], List.of());
+                    }
+                    s.compact();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                done.set(true);
+            }
+        });
+        writer.start();
+        int opens = 0, last = 0;
+        while (!done.get()) {
+            List<EmbeddingStore.Entry> seen = EmbeddingStore.open(dir).entries();
+            assertEquals(all.subList(0, seen.size()), seen);
+            assertTrue(seen.size() >= last, "never fewer than an earlier open saw");
+            last = seen.size();
+            opens++;
+        }
+        writer.join();
+        assertEquals(all, EmbeddingStore.open(dir).entries());
+        assertTrue(opens > 10, "the reader raced the writer: " + opens + " opens");
+    }
+
+    @Test
+    void versionOneStoresAreReadAndUpgradedWhenResumed() throws IOException {
+        Path dir = tmp.resolve("v1");
+        embed(dir, EmbeddingStoreTest::loadF32, EmbedJob.OnError.SKIP);
+        Path header = dir.resolve(EmbeddingStore.HEADER);
+        Files.writeString(header, Files.readString(header).replace("\"version\" : 2", "\"version\" : 1"));
+        assertEquals(1, EmbeddingStore.open(dir).info().version());
+        assertEquals(10, EmbeddingStore.open(dir).entries().size());
+        EmbeddingStore.createOrResume(dir, info(FAKE, "train"));
+        assertEquals(2, EmbeddingStore.open(dir).info().version());
+        Files.writeString(header, Files.readString(header).replace("\"version\" : 2", "\"version\" : 3"));
+        IOException e = assertThrows(IOException.class, () -> EmbeddingStore.open(dir));
+        assertTrue(e.getMessage().contains("version 1 to 2, found greenspoof-embeddings version 3 (written by a newer"),
+                e.getMessage());
+    }
+
     @Test
     void badFileIsSkippedAndListedOrStopsTheRun() throws IOException {
         EmbedJob.AudioLoader picky = p -> {
