@@ -78,17 +78,7 @@ public record PcmAudio(String format, int sampleRate, int bitsPerSample, int[][]
         int pos = 0;
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
-                long v;
-                if (!isFloat()) {
-                    v = ints[ch][i];
-                } else if (bytes == 4) {
-                    v = Float.floatToRawIntBits((float) floats[ch][i]);
-                } else {
-                    v = Double.doubleToRawLongBits(floats[ch][i]);
-                }
-                for (int b = 0; b < bytes; b++) {
-                    buf[pos++] = (byte) (v >>> (8 * b));
-                }
+                pos = isFloat() ? putFloat(buf, pos, floats[ch][i], bytes) : putInt(buf, pos, ints[ch][i], bytes);
             }
             if (pos == buf.length) {
                 md.update(buf, 0, pos);
@@ -97,5 +87,28 @@ public record PcmAudio(String format, int sampleRate, int bitsPerSample, int[][]
         }
         md.update(buf, 0, pos);
         return md.digest();
+    }
+
+    /** Little-endian, {@code bytes} wide; unrolled because this runs for every sample of every FLAC decode. */
+    private static int putInt(byte[] buf, int pos, int v, int bytes) {
+        buf[pos] = (byte) v;
+        if (bytes > 1) {
+            buf[pos + 1] = (byte) (v >> 8);
+            if (bytes > 2) {
+                buf[pos + 2] = (byte) (v >> 16);
+                if (bytes > 3) {
+                    buf[pos + 3] = (byte) (v >> 24);
+                }
+            }
+        }
+        return pos + bytes;
+    }
+
+    private static int putFloat(byte[] buf, int pos, double v, int bytes) {
+        long bits = bytes == 4 ? Float.floatToRawIntBits((float) v) : Double.doubleToRawLongBits(v);
+        for (int b = 0; b < bytes; b++) {
+            buf[pos + b] = (byte) (bits >>> (8 * b));
+        }
+        return pos + bytes;
     }
 }
