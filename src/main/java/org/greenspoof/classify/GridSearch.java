@@ -38,13 +38,14 @@ public final class GridSearch {
     public record Result(Classifier best, Trial chosen, List<Trial> trials, double threshold, boolean refitted) {
 
         /**
-         * True when the chosen point is the first or last of a grid of two or more (in the order
+         * True when the chosen point is the first or last of a grid of three or more (in the order
          * given, which callers sort by the varied value) and strictly beats its neighbour: the
-         * optimum may lie beyond the grid, so a wider one may do better.
+         * optimum may lie beyond the grid, so a wider one may do better. (In a grid of two, every
+         * winner is at an end, which says nothing.)
          */
         public boolean chosenAtEdge() {
             int i = trials.indexOf(chosen), n = trials.size();
-            if (n < 2 || (i != 0 && i != n - 1)) {
+            if (n < 3 || (i != 0 && i != n - 1)) {
                 return false;
             }
             return chosen.devEerPercent() < trials.get(i == 0 ? 1 : n - 2).devEerPercent();

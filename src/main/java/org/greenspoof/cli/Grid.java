@@ -41,8 +41,8 @@ final class Grid {
 
     /** What to tell a user whose chosen grid point is at the end of the grid. */
     static String edgeNote(String classifier) {
-        return "note: the chosen " + classifier + " grid point is at the end of the grid and beats its neighbour; "
-                + "the best setting may lie beyond it (widen " + (classifier.equals("mlp") ? "--hidden" : "--c") + ")";
+        return "note: the chosen " + classifier + " point is at the end of the grid and beats its neighbour; "
+                + "the best may lie beyond it (widen " + (classifier.equals("mlp") ? "--hidden" : "--c") + ")";
     }
 
     static List<String> parseClassifiers(String spec) {

@@ -21,7 +21,7 @@ class GridSearchTest {
     void anEdgeWinnerThatBeatsItsNeighbourIsFlagged() {
         assertTrue(chose(0, 10, 20, 30).chosenAtEdge(), "first, strictly better");
         assertTrue(chose(2, 30, 20, 10).chosenAtEdge(), "last, strictly better");
-        assertTrue(chose(1, 20, 10).chosenAtEdge(), "two points");
+        assertFalse(chose(1, 20, 10).chosenAtEdge(), "in a grid of two every winner is at an end");
         assertFalse(chose(0, 10, 10, 30).chosenAtEdge(), "tied with its neighbour: the optimum is inside");
         assertFalse(chose(1, 20, 10, 30).chosenAtEdge(), "inside the grid");
         assertFalse(chose(0, 10).chosenAtEdge(), "a single point has no edge");

@@ -149,7 +149,7 @@ class DemoPipelineTest {
             chosen++;
         }
         boolean atEdge = chosen == 0 && eer[0] < eer[1] || chosen == 2 && eer[2] < eer[1];
-        assertEquals(atEdge, c.out().contains("note: the chosen lr grid point is at the end of the grid"), c.out());
+        assertEquals(atEdge, c.out().contains("note: the chosen lr point is at the end of the grid"), c.out());
     }
 
     @Test
