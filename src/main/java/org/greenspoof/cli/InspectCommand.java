@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code greenspoof inspect}: what a downloaded checkpoint holds, so users can check it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"List the tensors (name, dtype, shape) of a checkpoint directory, a model.safetensors or a pytorch_model.bin",
-            "(or the shards a *.index.json lists), with a summary of config.json and preprocessor_config.json, the parameter count",
+        description = {"List the tensors (name, dtype, shape) of a checkpoint: a directory, a model.safetensors, a pytorch_model.bin",
+            "or the shards a *.index.json lists; with a summary of config.json and preprocessor_config.json, the parameter count",
             "and the weights' sha256 (of the shards one after the other, for a sharded checkpoint).",
             "For a directory the weights are also checked against the config; the exit code is 1 when that check fails."})
 final class InspectCommand implements Callable<Integer> {
