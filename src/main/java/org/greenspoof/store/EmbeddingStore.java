@@ -20,7 +20,8 @@ import org.greenspoof.io.AtomicFiles;
 /**
  * An embedding store: a folder holding
  * <ul>
- *   <li>{@code store.json}: the {@link StoreInfo} header, written once;</li>
+ *   <li>{@code store.json}: the {@link StoreInfo} header, written at creation (and its version raised
+ *       when an older store is resumed);</li>
  *   <li>{@code shard-NNNNN.npy}: NumPy float32 {@code [utterances][layers][dim]} arrays (see {@link ShardIo});</li>
  *   <li>{@code index.json}: the committed shards in order, each with its file name, CRC-32 and utterances
  *       ({@code {id, label, attack, speaker, seconds}}), and the utterances that failed ({@code id, path, error});</li>
