@@ -1,6 +1,8 @@
 package org.greenspoof.kernels;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,40 +40,60 @@ public final class KernelProvider {
         return PROBE.vector;
     }
 
+    /**
+     * The vector kernels once per micro-kernel tile shape (all cores), the one this machine uses
+     * first; empty when this JVM cannot run them. For parity tests: every shape must match.
+     */
+    public static List<Kernels> vectorEveryTile() {
+        if (PROBE.vector == null) {
+            return java.util.List.of();
+        }
+        List<Kernels> all = new ArrayList<>(List.of(PROBE.vector));
+        for (VectorKernels.Tile t : VectorKernels.Tile.values()) {
+            if (t != PROBE.tile) {
+                all.add(new VectorKernels(t).withThreads(CORES));
+            }
+        }
+        return all;
+    }
+
     /** The one-line explanation of the start-up decision. */
     public static String reason() {
         return PROBE.reason + " -> " + DEFAULT.name();
     }
 
-    private record Probe(Kernels vector, String reason) {
+    private record Probe(Kernels vector, VectorKernels.Tile tile, String reason) {
     }
 
     private static Probe probe() {
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
-            return new Probe(null, "module " + MODULE + " absent (start java with --add-modules " + MODULE + ")");
+            return new Probe(null, null, "module " + MODULE + " absent (start java with --add-modules " + MODULE + ")");
         }
         String vmInfo = System.getProperty("java.vm.info", "");
         if (vmInfo.contains("interpreted mode")) {
-            return new Probe(null, "JVM runs interpreted (-Xint)");
+            return new Probe(null, null, "JVM runs interpreted (-Xint)");
         }
         String tiered = hotspotFlag("TieredStopAtLevel");
         if (tiered != null && Integer.parseInt(tiered) < 4) {
-            return new Probe(null, "C2 disabled (TieredStopAtLevel=" + tiered + ")");
+            return new Probe(null, null, "C2 disabled (TieredStopAtLevel=" + tiered + ")");
         }
         int bits;
+        VectorKernels.Tile tile;
         Kernels vector;
         try {
             bits = VectorKernels.preferredBits();
-            vector = new VectorKernels().withThreads(CORES);
+            tile = VectorKernels.Tile.forThisMachine();
+            vector = new VectorKernels(tile).withThreads(CORES);
         } catch (LinkageError | RuntimeException e) {
-            return new Probe(null, "Vector API unusable: " + e);
+            return new Probe(null, null, "Vector API unusable: " + e);
         }
         if (bits < MIN_VECTOR_BITS) {
-            return new Probe(null, "preferred vector size " + bits + " bits is too small");
+            return new Probe(null, null, "preferred vector size " + bits + " bits is too small");
         }
         String fma = hotspotFlag("UseFMA");
-        return new Probe(vector, "module " + MODULE + " present, C2 on, preferred vector " + bits
-                + " bits, FMA " + (fma == null ? "unknown" : fma));
+        return new Probe(vector, tile, "module " + MODULE + " present, C2 on, preferred vector " + bits
+                + " bits, FMA " + (fma == null ? "unknown" : fma) + ", " + tile.rows + "-row tile for "
+                + VectorKernels.Tile.registers(System.getProperty("os.arch", ""), bits) + " registers");
     }
 
     private static Kernels choose() {

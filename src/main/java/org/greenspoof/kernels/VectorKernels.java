@@ -11,10 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@code linear} is a register-tiled GEMM in the BLIS style. {@link #pack} stores W[n][k] as
  * panels of {@link #NR} = two vectors of output columns, k-major, so a panel row is two aligned
- * vector loads. Per k-block of {@link #KC} and row block of {@link #MC}, the rows of x are copied
- * into {@link #MR}-row micro-panels (k-major, zero-padded: no row tail case); the micro-kernel
- * then broadcasts x[i][p] and accumulates an MR x NR tile in 16 vector registers with FMA. The
- * weight micro-panel (KC x NR) stays in L1 across the row blocks, the packed x block in L2.
+ * vector loads. Per k-block of {@link #KC} and row block, the rows of x are copied (whole rows,
+ * at a stride padded against L1 set conflicts, zero rows up to a whole tile: no row tail case);
+ * the micro-kernel then broadcasts x[i][p] and accumulates a {@link Tile} of rows x NR in vector
+ * registers with FMA, starting from y's running sum (or the bias) and storing back to y, so a
+ * whole tile costs one load and one store of y per k-block. The tile height is chosen once from
+ * the register file. The weight micro-panel streams from L2, the copied block of x stays there.
  */
 final class VectorKernels extends BlockedKernels {
 
@@ -31,33 +33,99 @@ final class VectorKernels extends BlockedKernels {
     private static final float EXP_MIN_ARG = -87f;
     /** Tails shorter than a vector. */
     private static final ScalarKernels SCALAR = new ScalarKernels();
-    /** Panel width: two vectors, so the 8 x 2 accumulator tile plus operands fit in 32 registers. */
+    /** Panel width: two vectors of output columns, the width of every micro-kernel tile. */
     static final int NR = 2 * L;
-    static final int MR = 8;
-    /** k-block: a KC x NR weight micro-panel (32 KB at 512-bit) is reused from L1 by every row block. */
-    static final int KC = 256;
-    /** Row block: the packed MC x KC slice of x (128 KB) stays in L2 while all panels pass over it. */
-    static final int MC = 128;
+    /**
+     * k-block: the KC x NR weight micro-panel every row tile of a block reuses is 48 KB (768 x 16
+     * at 256-bit, 384 x 32 at 512-bit). On Zen 4 this beat 256 and whole-k blocks at both widths
+     * (a larger block means fewer passes over y, a smaller one a panel nearer to L1).
+     */
+    static final int KC = 12 * 1024 / NR;
+    /** Row block, rounded down to whole tiles: the copied block of x (<= 400 KB) stays in L2. */
+    private static final int MC_TARGET = 128;
+    /** The start row of a first k-block without bias (row stride 0 repeats it). */
+    private static final float[] ZEROS = new float[NR];
 
-    /** Per thread: the scratch MR x NR tile, then the packed MC x KC block of x. */
-    private final ThreadLocal<float[]> workspace = ThreadLocal.withInitial(() -> new float[MR * NR + MC * KC]);
+    /**
+     * The micro-kernel's tile height. The tile holds 2 x rows accumulators, plus two weight vectors
+     * and one broadcast of x, in vector registers: a tile that needs more registers than the
+     * machine has makes C2 spill inside the inner loop: 8 rows (19 live vectors) ran at ~35 % of
+     * the FMA peak on 16-register AVX2, 6 rows at ~75 %; on 32 registers 12 rows beat 8 by ~5 %.
+     */
+    enum Tile {
+        /** 12 accumulators + 3 operands = 15 of 16 registers: AVX2 (and SSE) x86. */
+        ROWS6(6),
+        /** 24 + 3 = 27 of 32 registers: AVX-512, and AArch64's 32 NEON/SVE registers. */
+        ROWS12(12);
 
-    VectorKernels() {
-        this(1);
+        final int rows;
+
+        Tile(int rows) {
+            this.rows = rows;
+        }
+
+        /** The tallest tile whose live vectors fit the register file, leaving one spare. */
+        static Tile forRegisters(int registers) {
+            Tile best = ROWS6;
+            for (Tile t : values()) {
+                if (2 * t.rows + 3 < registers) {
+                    best = t;
+                }
+            }
+            return best;
+        }
+
+        /**
+         * Vector registers of this machine at the preferred species: 32 on AArch64 and with
+         * AVX-512 (EVEX encodes zmm/ymm 16-31); 16 on x86 below AVX-512, which includes an
+         * AVX-512 CPU run with -XX:UseAVX=2 (the preferred species is then 256-bit).
+         */
+        static int registers(String arch, int vectorBits) {
+            boolean arm = arch.equals("aarch64") || arch.equals("arm64");
+            return arm || vectorBits >= 512 ? 32 : 16;
+        }
+
+        /** The tile for this JVM, or the one system property {@code greenspoof.tile} (6 or 12) names. */
+        static Tile forThisMachine() {
+            String wanted = System.getProperty("greenspoof.tile");
+            if (wanted == null || wanted.isBlank() || wanted.equals("auto")) {
+                return forRegisters(registers(System.getProperty("os.arch", ""), SPECIES.vectorBitSize()));
+            }
+            for (Tile t : values()) {
+                if (Integer.toString(t.rows).equals(wanted.trim())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("greenspoof.tile must be auto, 6 or 12, not '" + wanted + "'");
+        }
     }
 
-    private VectorKernels(int threads) {
+    private final Tile tile;
+    private final int mr;
+    private final int mc;
+    /** Per thread: the scratch tile of edge tiles, then the copied mc x KC block of x (padded rows). */
+    private final ThreadLocal<float[]> workspace;
+
+    VectorKernels(Tile tile) {
+        this(tile, 1);
+    }
+
+    private VectorKernels(Tile tile, int threads) {
         super(threads);
+        this.tile = tile;
+        this.mr = tile.rows;
+        this.mc = MC_TARGET / mr * mr;
+        workspace = ThreadLocal.withInitial(() -> new float[mr * NR + mc * paddedStride(KC)]);
     }
 
     @Override
     public Kernels withThreads(int threads) {
-        return new VectorKernels(threads);
+        return new VectorKernels(tile, threads);
     }
 
     @Override
     String baseName() {
-        return "vector(" + SPECIES.vectorBitSize() + "-bit)";
+        return "vector(" + SPECIES.vectorBitSize() + "-bit, " + mr + "x" + NR + " tile)";
     }
 
     @Override
@@ -67,7 +135,7 @@ final class VectorKernels extends BlockedKernels {
 
     @Override
     int rowBlock() {
-        return MR;
+        return mr;
     }
 
     @Override
@@ -187,100 +255,220 @@ final class VectorKernels extends BlockedKernels {
             return;
         }
         float[] ws = workspace.get();
-        for (int ic = r0; ic < r1; ic += MC) {
-            int mc = Math.min(MC, r1 - ic);
+        int blockOff = mr * NR;
+        for (int ic = r0; ic < r1; ic += mc) {
+            int rowsInBlock = Math.min(mc, r1 - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packRows(x, xOff + ic * xStride + pc, xStride, mc, kc, ws, MR * NR);
+                int aStride = paddedStride(kc);
+                copyBlock(x, xOff + ic * xStride + pc, xStride, rowsInBlock, kc, ws, blockOff, aStride);
                 for (int j = p0; j < p1; j++) {
                     int cols = Math.min(NR, n - j * NR);
                     int wOff = (j * k + pc) * NR;
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        tile(ws, MR * NR + ir * kc, w.data, wOff, kc, ws);
-                        flush(ws, y, yOff + (ic + ir) * n + j * NR, n, Math.min(MR, mc - ir), cols, bias, j * NR,
-                                pc == 0);
+                    for (int ir = 0; ir < rowsInBlock; ir += mr) {
+                        int rows = Math.min(mr, rowsInBlock - ir);
+                        int yTile = yOff + (ic + ir) * n + j * NR;
+                        int aOff = blockOff + ir * aStride;
+                        if (rows == mr && cols == NR) {
+                            // A whole tile starts from y's running sum, the bias or zeros, and ends in y.
+                            float[] in = pc > 0 ? y : bias != null ? bias : ZEROS;
+                            int inOff = pc > 0 ? yTile : bias != null ? j * NR : 0;
+                            micro(ws, aOff, aStride, w.data, wOff, kc, in, inOff, pc > 0 ? n : 0, y, yTile, n);
+                        } else {
+                            micro(ws, aOff, aStride, w.data, wOff, kc, ZEROS, 0, 0, ws, 0, NR);
+                            flush(ws, y, yTile, n, rows, cols, bias, j * NR, pc == 0);
+                        }
                     }
                 }
             }
         }
-    }
-
-    /** Copies an mc x kc block of x into MR-row micro-panels: ap[apOff + ir * kc + p * MR + r]. */
-    private static void packRows(float[] x, int off, int stride, int mc, int kc, float[] ap, int apOff) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int base = apOff + ir * kc;
-            int rows = Math.min(MR, mc - ir);
-            for (int r = 0; r < MR; r++) {
-                if (r < rows) {
-                    int src = off + (ir + r) * stride;
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + r] = x[src + p];
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + r] = 0f;
-                    }
-                }
-            }
-        }
-    }
-
-    /** The micro-kernel: an MR x NR tile of x . W^T over one k-block, into the scratch tile acc. */
-    private static void tile(float[] ap, int aOff, float[] wd, int wOff, int kc, float[] acc) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00;
-        FloatVector c70 = c00, c71 = c00;
-        int a = aOff, b = wOff;
-        for (int p = 0; p < kc; p++, a += MR, b += NR) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
-            FloatVector x0 = FloatVector.broadcast(SPECIES, ap[a]);
-            c00 = b0.fma(x0, c00);
-            c01 = b1.fma(x0, c01);
-            FloatVector x1 = FloatVector.broadcast(SPECIES, ap[a + 1]);
-            c10 = b0.fma(x1, c10);
-            c11 = b1.fma(x1, c11);
-            FloatVector x2 = FloatVector.broadcast(SPECIES, ap[a + 2]);
-            c20 = b0.fma(x2, c20);
-            c21 = b1.fma(x2, c21);
-            FloatVector x3 = FloatVector.broadcast(SPECIES, ap[a + 3]);
-            c30 = b0.fma(x3, c30);
-            c31 = b1.fma(x3, c31);
-            FloatVector x4 = FloatVector.broadcast(SPECIES, ap[a + 4]);
-            c40 = b0.fma(x4, c40);
-            c41 = b1.fma(x4, c41);
-            FloatVector x5 = FloatVector.broadcast(SPECIES, ap[a + 5]);
-            c50 = b0.fma(x5, c50);
-            c51 = b1.fma(x5, c51);
-            FloatVector x6 = FloatVector.broadcast(SPECIES, ap[a + 6]);
-            c60 = b0.fma(x6, c60);
-            c61 = b1.fma(x6, c61);
-            FloatVector x7 = FloatVector.broadcast(SPECIES, ap[a + 7]);
-            c70 = b0.fma(x7, c70);
-            c71 = b1.fma(x7, c71);
-        }
-        // Spilled to a scratch tile, so that no vector crosses a call boundary (C2 would box it).
-        c00.intoArray(acc, 0);
-        c01.intoArray(acc, L);
-        c10.intoArray(acc, NR);
-        c11.intoArray(acc, NR + L);
-        c20.intoArray(acc, 2 * NR);
-        c21.intoArray(acc, 2 * NR + L);
-        c30.intoArray(acc, 3 * NR);
-        c31.intoArray(acc, 3 * NR + L);
-        c40.intoArray(acc, 4 * NR);
-        c41.intoArray(acc, 4 * NR + L);
-        c50.intoArray(acc, 5 * NR);
-        c51.intoArray(acc, 5 * NR + L);
-        c60.intoArray(acc, 6 * NR);
-        c61.intoArray(acc, 6 * NR + L);
-        c70.intoArray(acc, 7 * NR);
-        c71.intoArray(acc, 7 * NR + L);
     }
 
     /**
-     * Adds the first {@code rows} x {@code cols} of the scratch tile to y: onto the bias (or zero)
-     * on the first k-block, onto y's running sum after; masked on the last, partial panel.
+     * Row stride of the copied block of x: kc rounded up to whole cache lines plus one, so the
+     * rows a tile reads fall in different L1 sets. In place, rows 3072 floats apart (12 KB, the
+     * feed-forward's output_dense input) all map to one set and evict each other every k step.
+     */
+    private static int paddedStride(int kc) {
+        return (kc + 15) / 16 * 16 + 16;
+    }
+
+    private void micro(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+            int inStride, float[] out, int outOff, int outStride) {
+        switch (tile) {
+            case ROWS6 -> tile6(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
+            case ROWS12 -> tile12(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
+        }
+    }
+
+    /**
+     * Copies a block of x (rows x kc from off, row stride stride) into dst at dstStride, whole
+     * rows at a time, and zeros the rows up to the next whole tile, so the micro-kernel reads mr
+     * rows that all exist. Overlapping rows (a strided convolution) are expanded here.
+     */
+    private void copyBlock(float[] x, int off, int stride, int rows, int kc, float[] dst, int dstOff, int dstStride) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, off + r * stride, dst, dstOff + r * dstStride, kc);
+        }
+        int padded = (rows + mr - 1) / mr * mr;
+        java.util.Arrays.fill(dst, dstOff + rows * dstStride, dstOff + padded * dstStride, 0f);
+    }
+
+    /*
+     * The micro-kernels: a rows x NR tile of x . W^T over one k-block, reading row r of x's block
+     * at a[aOff + r * aStride] (a copy of whole rows, not a k-major repack), started from in (row stride inStride:
+     * 0 repeats one row, for a bias or zeros) and stored to out (row stride outStride). One method
+     * per tile height, because the accumulators must be locals for C2 to keep them in registers
+     * (an array of vectors is not scalar-replaced); the loads that start a tile and the stores
+     * that end it sit in the same method, so no vector crosses a call (C2 would box it).
+     */
+
+    private static void tile6(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+            int inStride, float[] out, int outOff, int outStride) {
+        int a0 = aOff, i0 = inOff;
+        int a1 = aOff + 1 * aStride, i1 = inOff + 1 * inStride;
+        int a2 = aOff + 2 * aStride, i2 = inOff + 2 * inStride;
+        int a3 = aOff + 3 * aStride, i3 = inOff + 3 * inStride;
+        int a4 = aOff + 4 * aStride, i4 = inOff + 4 * inStride;
+        int a5 = aOff + 5 * aStride, i5 = inOff + 5 * inStride;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, in, i0), c01 = FloatVector.fromArray(SPECIES, in, i0 + L);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, in, i1), c11 = FloatVector.fromArray(SPECIES, in, i1 + L);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, in, i2), c21 = FloatVector.fromArray(SPECIES, in, i2 + L);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, in, i3), c31 = FloatVector.fromArray(SPECIES, in, i3 + L);
+        FloatVector c40 = FloatVector.fromArray(SPECIES, in, i4), c41 = FloatVector.fromArray(SPECIES, in, i4 + L);
+        FloatVector c50 = FloatVector.fromArray(SPECIES, in, i5), c51 = FloatVector.fromArray(SPECIES, in, i5 + L);
+        for (int p = 0, b = wOff; p < kc; p++, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = b0.fma(x1, c10);
+            c11 = b1.fma(x1, c11);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = b0.fma(x2, c20);
+            c21 = b1.fma(x2, c21);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = b0.fma(x3, c30);
+            c31 = b1.fma(x3, c31);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = b0.fma(x4, c40);
+            c41 = b1.fma(x4, c41);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = b0.fma(x5, c50);
+            c51 = b1.fma(x5, c51);
+        }
+        c00.intoArray(out, outOff);
+        c01.intoArray(out, outOff + L);
+        c10.intoArray(out, outOff + 1 * outStride);
+        c11.intoArray(out, outOff + 1 * outStride + L);
+        c20.intoArray(out, outOff + 2 * outStride);
+        c21.intoArray(out, outOff + 2 * outStride + L);
+        c30.intoArray(out, outOff + 3 * outStride);
+        c31.intoArray(out, outOff + 3 * outStride + L);
+        c40.intoArray(out, outOff + 4 * outStride);
+        c41.intoArray(out, outOff + 4 * outStride + L);
+        c50.intoArray(out, outOff + 5 * outStride);
+        c51.intoArray(out, outOff + 5 * outStride + L);
+    }
+
+    private static void tile12(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+            int inStride, float[] out, int outOff, int outStride) {
+        int a0 = aOff, i0 = inOff;
+        int a1 = aOff + 1 * aStride, i1 = inOff + 1 * inStride;
+        int a2 = aOff + 2 * aStride, i2 = inOff + 2 * inStride;
+        int a3 = aOff + 3 * aStride, i3 = inOff + 3 * inStride;
+        int a4 = aOff + 4 * aStride, i4 = inOff + 4 * inStride;
+        int a5 = aOff + 5 * aStride, i5 = inOff + 5 * inStride;
+        int a6 = aOff + 6 * aStride, i6 = inOff + 6 * inStride;
+        int a7 = aOff + 7 * aStride, i7 = inOff + 7 * inStride;
+        int a8 = aOff + 8 * aStride, i8 = inOff + 8 * inStride;
+        int a9 = aOff + 9 * aStride, i9 = inOff + 9 * inStride;
+        int a10 = aOff + 10 * aStride, i10 = inOff + 10 * inStride;
+        int a11 = aOff + 11 * aStride, i11 = inOff + 11 * inStride;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, in, i0), c01 = FloatVector.fromArray(SPECIES, in, i0 + L);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, in, i1), c11 = FloatVector.fromArray(SPECIES, in, i1 + L);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, in, i2), c21 = FloatVector.fromArray(SPECIES, in, i2 + L);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, in, i3), c31 = FloatVector.fromArray(SPECIES, in, i3 + L);
+        FloatVector c40 = FloatVector.fromArray(SPECIES, in, i4), c41 = FloatVector.fromArray(SPECIES, in, i4 + L);
+        FloatVector c50 = FloatVector.fromArray(SPECIES, in, i5), c51 = FloatVector.fromArray(SPECIES, in, i5 + L);
+        FloatVector c60 = FloatVector.fromArray(SPECIES, in, i6), c61 = FloatVector.fromArray(SPECIES, in, i6 + L);
+        FloatVector c70 = FloatVector.fromArray(SPECIES, in, i7), c71 = FloatVector.fromArray(SPECIES, in, i7 + L);
+        FloatVector c80 = FloatVector.fromArray(SPECIES, in, i8), c81 = FloatVector.fromArray(SPECIES, in, i8 + L);
+        FloatVector c90 = FloatVector.fromArray(SPECIES, in, i9), c91 = FloatVector.fromArray(SPECIES, in, i9 + L);
+        FloatVector c100 = FloatVector.fromArray(SPECIES, in, i10), c101 = FloatVector.fromArray(SPECIES, in, i10 + L);
+        FloatVector c110 = FloatVector.fromArray(SPECIES, in, i11), c111 = FloatVector.fromArray(SPECIES, in, i11 + L);
+        for (int p = 0, b = wOff; p < kc; p++, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = b0.fma(x1, c10);
+            c11 = b1.fma(x1, c11);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = b0.fma(x2, c20);
+            c21 = b1.fma(x2, c21);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = b0.fma(x3, c30);
+            c31 = b1.fma(x3, c31);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = b0.fma(x4, c40);
+            c41 = b1.fma(x4, c41);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = b0.fma(x5, c50);
+            c51 = b1.fma(x5, c51);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, a[a6 + p]);
+            c60 = b0.fma(x6, c60);
+            c61 = b1.fma(x6, c61);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, a[a7 + p]);
+            c70 = b0.fma(x7, c70);
+            c71 = b1.fma(x7, c71);
+            FloatVector x8 = FloatVector.broadcast(SPECIES, a[a8 + p]);
+            c80 = b0.fma(x8, c80);
+            c81 = b1.fma(x8, c81);
+            FloatVector x9 = FloatVector.broadcast(SPECIES, a[a9 + p]);
+            c90 = b0.fma(x9, c90);
+            c91 = b1.fma(x9, c91);
+            FloatVector x10 = FloatVector.broadcast(SPECIES, a[a10 + p]);
+            c100 = b0.fma(x10, c100);
+            c101 = b1.fma(x10, c101);
+            FloatVector x11 = FloatVector.broadcast(SPECIES, a[a11 + p]);
+            c110 = b0.fma(x11, c110);
+            c111 = b1.fma(x11, c111);
+        }
+        c00.intoArray(out, outOff);
+        c01.intoArray(out, outOff + L);
+        c10.intoArray(out, outOff + 1 * outStride);
+        c11.intoArray(out, outOff + 1 * outStride + L);
+        c20.intoArray(out, outOff + 2 * outStride);
+        c21.intoArray(out, outOff + 2 * outStride + L);
+        c30.intoArray(out, outOff + 3 * outStride);
+        c31.intoArray(out, outOff + 3 * outStride + L);
+        c40.intoArray(out, outOff + 4 * outStride);
+        c41.intoArray(out, outOff + 4 * outStride + L);
+        c50.intoArray(out, outOff + 5 * outStride);
+        c51.intoArray(out, outOff + 5 * outStride + L);
+        c60.intoArray(out, outOff + 6 * outStride);
+        c61.intoArray(out, outOff + 6 * outStride + L);
+        c70.intoArray(out, outOff + 7 * outStride);
+        c71.intoArray(out, outOff + 7 * outStride + L);
+        c80.intoArray(out, outOff + 8 * outStride);
+        c81.intoArray(out, outOff + 8 * outStride + L);
+        c90.intoArray(out, outOff + 9 * outStride);
+        c91.intoArray(out, outOff + 9 * outStride + L);
+        c100.intoArray(out, outOff + 10 * outStride);
+        c101.intoArray(out, outOff + 10 * outStride + L);
+        c110.intoArray(out, outOff + 11 * outStride);
+        c111.intoArray(out, outOff + 11 * outStride + L);
+    }
+
+    /**
+     * Adds the first {@code rows} x {@code cols} of an edge tile (computed from zeros into the
+     * scratch tile) to y: onto the bias (or zero) on the first k-block, onto y's running sum
+     * after; masked on the last, partial panel.
      */
     private static void flush(float[] acc, float[] y, int yOff, int n, int rows, int cols, float[] bias, int biasOff,
             boolean first) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +25,14 @@ class KernelsTest {
         Kernels v = KernelProvider.vectorOrNull();
         assertNotNull(v, "tests run with --add-modules jdk.incubator.vector; probe said: " + KernelProvider.reason());
         return v;
+    }
+
+    /** The scalar reference kernels, then the vector kernels with every micro-kernel tile shape. */
+    private static List<Kernels> everyPath() {
+        vector();
+        List<Kernels> all = new ArrayList<>(List.of(KernelProvider.scalar()));
+        all.addAll(KernelProvider.vectorEveryTile());
+        return all;
     }
 
     private static float[] random(Random r, int n) {
@@ -148,7 +158,8 @@ class KernelsTest {
     /** m x k x n; chosen to hit row, column and k tails of every block size, and both thread splits. */
     @ParameterizedTest
     @ValueSource(strings = {"1x1x1", "4x0x5", "0x3x4", "3x5x7", "1x768x768", "7x17x33", "17x33x65", "49x48x40", "33x65x17",
-            "65x767x767", "200x64x96", "5x512x10", "300x600x17", "130x257x300", "129x1536x64"})
+            "65x767x767", "200x64x96", "5x512x10", "300x600x17", "130x257x300", "129x1536x64", "13x40x96",
+            "25x520x64", "127x300x33"})
     void linearMatchesReference(String shape) {
         String[] p = shape.split("x");
         int m = Integer.parseInt(p[0]), k = Integer.parseInt(p[1]), n = Integer.parseInt(p[2]);
@@ -168,7 +179,7 @@ class KernelsTest {
                 mag[i * n + j] = a;
             }
         }
-        for (Kernels base : new Kernels[] {KernelProvider.scalar(), vector()}) {
+        for (Kernels base : everyPath()) {
             float[] single = null;
             for (int threads : new int[] {1, 2}) {
                 Kernels kern = base.withThreads(threads);
@@ -211,7 +222,7 @@ class KernelsTest {
         for (int i = 0; i < m; i++) {
             System.arraycopy(x, off + i * stride, col, i * k, k);
         }
-        for (Kernels base : new Kernels[] {KernelProvider.scalar(), vector()}) {
+        for (Kernels base : everyPath()) {
             for (int threads : new int[] {1, 2}) {
                 Kernels kern = base.withThreads(threads);
                 PackedMatrix pw = kern.pack(w, n, k);
@@ -229,7 +240,7 @@ class KernelsTest {
     @Test
     void packIntoReusedStorageEqualsAFreshPack() {
         java.util.Random r = new java.util.Random(7);
-        for (Kernels kern : new Kernels[] {KernelProvider.scalar(), vector()}) {
+        for (Kernels kern : everyPath()) {
             PackedMatrix reuse = kern.pack(new float[70 * 40], 70, 40);
             for (int[] nk : new int[][] {{70, 40}, {17, 33}, {64, 5}, {1, 1}}) {
                 int n = nk[0], k = nk[1], m = 9;
@@ -257,6 +268,17 @@ class KernelsTest {
         }
         PackedMatrix foreign = KernelProvider.scalar().pack(new float[16], 4, 4);
         assertNotSame(foreign, vector().pack(new float[16], 4, 4, foreign), "another implementation's layout reused");
+    }
+
+    @Test
+    void tileFitsTheRegisterFile() {
+        assertEquals(VectorKernels.Tile.ROWS6, VectorKernels.Tile.forRegisters(16));
+        assertEquals(VectorKernels.Tile.ROWS12, VectorKernels.Tile.forRegisters(32));
+        assertEquals(16, VectorKernels.Tile.registers("amd64", 256), "AVX2, or AVX-512 run with -XX:UseAVX=2");
+        assertEquals(32, VectorKernels.Tile.registers("amd64", 512));
+        assertEquals(32, VectorKernels.Tile.registers("aarch64", 128));
+        assertEquals(VectorKernels.Tile.values().length, KernelProvider.vectorEveryTile().size());
+        assertTrue(KernelProvider.reason().contains("-row tile"), KernelProvider.reason());
     }
 
     @Test

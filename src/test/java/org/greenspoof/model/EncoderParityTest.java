@@ -43,14 +43,14 @@ class EncoderParityTest {
     /** Thread counts every kernel path is checked on (results must not depend on them). */
     static final int[] THREADS = {1, 2};
 
-    /** Scalar and, when this JVM has them, vector kernels, each on 1 and 2 threads. */
+    /** Scalar and, when this JVM has them, vector kernels of every tile shape, each on 1 and 2 threads. */
     static List<Kernels> kernelPaths() {
+        List<Kernels> bases = new ArrayList<>(List.of(KernelProvider.scalar()));
+        bases.addAll(KernelProvider.vectorEveryTile());
         List<Kernels> ks = new ArrayList<>();
-        for (Kernels base : new Kernels[]{KernelProvider.scalar(), KernelProvider.vectorOrNull()}) {
-            if (base != null) {
-                for (int threads : THREADS) {
-                    ks.add(base.withThreads(threads));
-                }
+        for (Kernels base : bases) {
+            for (int threads : THREADS) {
+                ks.add(base.withThreads(threads));
             }
         }
         return ks;
