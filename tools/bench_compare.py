@@ -104,7 +104,8 @@ def report(args):
             engine = r.get("engine", "greenspoof")
             rows[(engine, float(r["seconds"]), int(r["threads"]), int(r["max_layer"]))] = r
     keys = sorted({k[1:] for k in rows})
-    print(f"{'seconds':>7} {'threads':>7} {'layer':>5} {'ours':>8} {'ORT':>8} {'PyTorch':>8} {'ours/ORT':>9} {'ours/PT':>8}")
+    print(f"{'seconds':>7} {'threads':>7} {'layer':>5} {'ours':>8} {'ORT':>8} {'PyTorch':>8} {'ours/ORT':>9} {'ours/PT':>8}"
+          f"   {'% of peak: ours':>15} {'ORT':>4} {'PT':>4}")
     for sec, th, k in keys:
         ours = rows.get(("greenspoof", sec, th, k))
         ort = rows.get(("onnxruntime", sec, th, k))
@@ -115,8 +116,16 @@ def report(args):
 
         def ratio(a, b):
             return f"{a['rtf'] / b['rtf']:9.2f}" if a and b else f"{'-':>9}"
-        print(f"{sec:7.1f} {th:7d} {k:5d} {rtf(ours)} {rtf(ort)} {rtf(pt)} {ratio(ours, ort)} {ratio(ours, pt)[1:]}")
-    print("RTF = median wall seconds per second of audio (lower is faster); ratios < 1 mean greenspoof is faster")
+
+        def share(r, width):
+            # greenspoof counts the forward's flops (the same model and input for every engine).
+            if not (r and ours and args.peak > 0):
+                return f"{'-':>{width}}"
+            return f"{100 * ours['gflop'] / r['median_s'] / (args.peak * th):{width}.0f}"
+        print(f"{sec:7.1f} {th:7d} {k:5d} {rtf(ours)} {rtf(ort)} {rtf(pt)} {ratio(ours, ort)} {ratio(ours, pt)[1:]}"
+              f"   {share(ours, 15)} {share(ort, 4)} {share(pt, 4)}")
+    print("RTF = median wall seconds per second of audio (lower is faster); ratios < 1 mean greenspoof is faster;"
+          " % of peak = the forward's GFLOP/s over the FMA peak times the threads")
 
 
 def main():
@@ -134,6 +143,7 @@ def main():
     t.add_argument("--runs", type=int, default=5)
     t.add_argument("--warmup", type=int, default=2)
     r = sub.add_parser("report")
+    r.add_argument("--peak", type=float, default=0, help="FMA peak of one core, GFLOP/s")
     r.add_argument("files", nargs="+")
     args = ap.parse_args()
     {"export": export, "torch": time_torch, "report": report}[args.cmd](args)

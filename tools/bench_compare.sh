@@ -6,9 +6,13 @@
 #   tools/bench_compare.sh [WORKDIR]          (default /tmp/greenspoof-bench; reused between runs)
 #
 # Environment: BENCH_SECONDS (1,4,10), BENCH_THREADS (1,2), BENCH_LAYERS (12,2: full depth and
-# hidden_states[2]), BENCH_RUNS (5), BENCH_WARMUP (2), JAVA_HOME (the JDK for greenspoof and ORT).
-# PyTorch runs as the issue measured it at its fastest: Debian's torch 1.13 with
-# OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE and OpenBLAS/OpenMP/torch threads all set.
+# hidden_states[2]), BENCH_RUNS (5), BENCH_WARMUP (2), JAVA_HOME (the JDK for greenspoof and ORT),
+# BENCH_ISA (avx512, avx2 or sse; default the widest /proc/cpuinfo lists). BENCH_ISA=avx2 on an
+# AVX-512 host runs greenspoof and the FMA peak with -XX:UseAVX=2 and PyTorch's OpenBLAS with its
+# AVX2 kernels; ONNX Runtime picks its kernels from the CPU itself and cannot be held to AVX2.
+# PyTorch runs Debian's torch 1.13 with OMP_WAIT_POLICY=PASSIVE, OpenBLAS/OpenMP/torch threads set,
+# and OPENBLAS_CORETYPE for the ISA (SkylakeX, Zen or Haswell): forcing SkylakeX on a CPU without
+# AVX-512 runs instructions it does not have.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/greenspoof-bench}
@@ -19,6 +23,20 @@ runs=${BENCH_RUNS:-5}
 warmup=${BENCH_WARMUP:-2}
 py=/usr/bin/python3
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+flags=$(grep -m1 '^flags' /proc/cpuinfo)
+vendor=$(grep -m1 '^vendor_id' /proc/cpuinfo | cut -d: -f2 | xargs)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
+if [[ " $flags " == *" avx512f "* ]]; then widest=avx512; elif [[ " $flags " == *" avx2 "* ]]; then widest=avx2; else widest=sse; fi
+isa=${BENCH_ISA:-$widest}
+case "$isa" in
+  avx512) [ "$widest" = avx512 ] || { echo "BENCH_ISA=avx512 but this CPU's widest is $widest" >&2; exit 1; }
+          coretype=SkylakeX; jvm_isa= ;;
+  avx2)   [ "$widest" != sse ] || { echo "BENCH_ISA=avx2 but this CPU has no AVX2" >&2; exit 1; }
+          if [ "$vendor" = AuthenticAMD ]; then coretype=Zen; else coretype=Haswell; fi; jvm_isa=-XX:UseAVX=2 ;;
+  sse)    coretype=Nehalem; jvm_isa=-XX:UseAVX=0 ;;
+  *)      echo "BENCH_ISA must be avx512, avx2 or sse, not '$isa'" >&2; exit 1 ;;
+esac
+export GREENSPOOF_JAVA_OPTS="${GREENSPOOF_JAVA_OPTS:-} $jvm_isa"
 model="$work/w2v2-base-full"
 mkdir -p "$work/results"
 rm -f "$work"/results/*.json
@@ -37,6 +55,13 @@ done
 echo "== building greenspoof and the benchmark module" >&2
 (cd "$root" && mvn -B -q -DskipTests package && mvn -B -q -f bench/pom.xml package) >&2
 
+echo "== FMA peak of one core ($isa)" >&2
+# Best 1 s iteration of 12 independent FMA chains on the species the JVM prefers at this ISA.
+peak=$("$java" --add-modules jdk.incubator.vector -jar "$root/bench/target/benchmarks.jar" FmaPeakBench -f 1 -wi 3 -w 1 \
+  -i 5 -r 1 -jvmArgsAppend "$jvm_isa" 2>/dev/null \
+  | awk '/^Iteration/ && /flops:/ {} /flops:/ && !/Secondary|FmaPeakBench/ {v=$2; gsub(",", "", v); if (v + 0 > b) b = v + 0}
+         END {printf "%.1f", b / 1000}')
+
 echo "== greenspoof" >&2
 JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds "$secs" --threads "$threads" \
   --max-layer "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof.json"
@@ -52,14 +77,16 @@ done
 
 echo "== PyTorch" >&2
 for t in ${threads//,/ }; do
-  OPENBLAS_CORETYPE=SkylakeX OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t \
+  OPENBLAS_CORETYPE=$coretype OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t \
     "$py" "$root/tools/bench_compare.py" torch --model "$model" --threads "$t" --seconds ${secs//,/ } \
     --max-layer ${layers//,/ } --runs "$runs" --warmup "$warmup" > "$work/results/torch-$t.json"
 done
 
 echo
-echo "$(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $("$java" -version 2>&1 | head -1)"
-"$py" "$root/tools/bench_compare.py" report "$work"/results/*.json
+echo "$(date -u +%FT%TZ) $(nproc) cores, $cpu, $("$java" -version 2>&1 | head -1)"
+echo "ISA $isa (widest on this CPU: $widest; greenspoof JVM options:${GREENSPOOF_JAVA_OPTS}; OpenBLAS core $coretype;" \
+  "ONNX Runtime: its own dispatch), FMA peak $peak GFLOP/s per core"
+"$py" "$root/tools/bench_compare.py" report --peak "$peak" "$work"/results/*.json
 
 echo
 echo "== memory: greenspoof on a 60 s input" >&2

@@ -92,8 +92,9 @@ public final class KernelProvider {
         }
         String fma = hotspotFlag("UseFMA");
         return new Probe(vector, tile, "module " + MODULE + " present, C2 on, preferred vector " + bits
-                + " bits, FMA " + (fma == null ? "unknown" : fma) + ", " + tile.rows + "-row tile for "
-                + VectorKernels.Tile.registers(System.getProperty("os.arch", ""), bits) + " registers");
+                + " bits, FMA " + (fma == null ? "unknown" : fma) + ", " + tile.rows + "-row tile ("
+                + VectorKernels.Tile.registers(System.getProperty("os.arch", ""), bits) + " vector registers, JDK "
+                + Runtime.version().feature() + ")");
     }
 
     private static Kernels choose() {

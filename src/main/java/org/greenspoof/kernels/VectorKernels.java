@@ -47,15 +47,21 @@ final class VectorKernels extends BlockedKernels {
     private static final float[] ZEROS = new float[NR];
 
     /**
-     * The micro-kernel's tile height. The tile holds 2 x rows accumulators, plus two weight vectors
-     * and one broadcast of x, in vector registers: a tile that needs more registers than the
-     * machine has makes C2 spill inside the inner loop: 8 rows (19 live vectors) ran at ~35 % of
-     * the FMA peak on 16-register AVX2, 6 rows at ~75 %; on 32 registers 12 rows beat 8 by ~5 %.
+     * The micro-kernel's tile height. The tile's 2 x rows accumulators, its two weight vectors and
+     * its broadcasts of x must all stay in vector registers: a tile that needs more than the
+     * machine has makes C2 spill accumulators inside the inner loop, at about half the speed.
+     * How many broadcasts are live depends on the JIT: JDK 17's C2 issues them one at a time
+     * (2 x rows + 3 live vectors), JDK 25's loads a k step's broadcasts up front (3 x rows + 2).
+     * Measured on Zen 4 at 256-bit (16 registers): 8 rows ran at ~35 % of the FMA peak on JDK 17,
+     * 6 rows at ~75-90 %, 4 rows below 6; on JDK 25 6 rows ran at ~40 %, 4 rows at ~85 %. At
+     * 512-bit (32 registers) 12 rows beat 8 by ~5 % on JDK 17 and matched it on JDK 25.
      */
     enum Tile {
-        /** 12 accumulators + 3 operands = 15 of 16 registers: AVX2 (and SSE) x86. */
+        /** 8 accumulators: 16 registers on a JIT that hoists a step's broadcasts (JDK 25). */
+        ROWS4(4),
+        /** 12 accumulators + 3 operands = 15 of 16 registers: JDK 17 on AVX2 (and SSE) x86. */
         ROWS6(6),
-        /** 24 + 3 = 27 of 32 registers: AVX-512, and AArch64's 32 NEON/SVE registers. */
+        /** 24 accumulators: AVX-512, and AArch64's 32 NEON/SVE registers. */
         ROWS12(12);
 
         final int rows;
@@ -64,15 +70,14 @@ final class VectorKernels extends BlockedKernels {
             this.rows = rows;
         }
 
-        /** The tallest tile whose live vectors fit the register file, leaving one spare. */
-        static Tile forRegisters(int registers) {
-            Tile best = ROWS6;
-            for (Tile t : values()) {
-                if (2 * t.rows + 3 < registers) {
-                    best = t;
-                }
+        /** The tile for a register file, on the JIT of a JDK feature release. */
+        static Tile forRegisters(int registers, int jdkFeature) {
+            if (registers >= 32) {
+                return ROWS12;
             }
-            return best;
+            // Releases after 17 are assumed to schedule like 25 (only 17 and 25 were measured):
+            // 4 rows there costs ~15 %, 6 rows on a hoisting JIT ~50 %.
+            return jdkFeature <= 17 ? ROWS6 : ROWS4;
         }
 
         /**
@@ -85,18 +90,19 @@ final class VectorKernels extends BlockedKernels {
             return arm || vectorBits >= 512 ? 32 : 16;
         }
 
-        /** The tile for this JVM, or the one system property {@code greenspoof.tile} (6 or 12) names. */
+        /** The tile for this JVM, or the one system property {@code greenspoof.tile} (4, 6 or 12) names. */
         static Tile forThisMachine() {
             String wanted = System.getProperty("greenspoof.tile");
             if (wanted == null || wanted.isBlank() || wanted.equals("auto")) {
-                return forRegisters(registers(System.getProperty("os.arch", ""), SPECIES.vectorBitSize()));
+                return forRegisters(registers(System.getProperty("os.arch", ""), SPECIES.vectorBitSize()),
+                        Runtime.version().feature());
             }
             for (Tile t : values()) {
                 if (Integer.toString(t.rows).equals(wanted.trim())) {
                     return t;
                 }
             }
-            throw new IllegalArgumentException("greenspoof.tile must be auto, 6 or 12, not '" + wanted + "'");
+            throw new IllegalArgumentException("greenspoof.tile must be auto, 4, 6 or 12, not '" + wanted + "'");
         }
     }
 
@@ -296,6 +302,7 @@ final class VectorKernels extends BlockedKernels {
     private void micro(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
             int inStride, float[] out, int outOff, int outStride) {
         switch (tile) {
+            case ROWS4 -> tile4(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
             case ROWS6 -> tile6(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
             case ROWS12 -> tile12(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
         }
@@ -322,6 +329,42 @@ final class VectorKernels extends BlockedKernels {
      * (an array of vectors is not scalar-replaced); the loads that start a tile and the stores
      * that end it sit in the same method, so no vector crosses a call (C2 would box it).
      */
+
+    private static void tile4(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+            int inStride, float[] out, int outOff, int outStride) {
+        int a0 = aOff, i0 = inOff;
+        int a1 = aOff + 1 * aStride, i1 = inOff + 1 * inStride;
+        int a2 = aOff + 2 * aStride, i2 = inOff + 2 * inStride;
+        int a3 = aOff + 3 * aStride, i3 = inOff + 3 * inStride;
+        FloatVector c00 = FloatVector.fromArray(SPECIES, in, i0), c01 = FloatVector.fromArray(SPECIES, in, i0 + L);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, in, i1), c11 = FloatVector.fromArray(SPECIES, in, i1 + L);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, in, i2), c21 = FloatVector.fromArray(SPECIES, in, i2 + L);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, in, i3), c31 = FloatVector.fromArray(SPECIES, in, i3 + L);
+        for (int p = 0, b = wOff; p < kc; p++, b += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = b0.fma(x1, c10);
+            c11 = b1.fma(x1, c11);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = b0.fma(x2, c20);
+            c21 = b1.fma(x2, c21);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = b0.fma(x3, c30);
+            c31 = b1.fma(x3, c31);
+        }
+        c00.intoArray(out, outOff);
+        c01.intoArray(out, outOff + L);
+        c10.intoArray(out, outOff + 1 * outStride);
+        c11.intoArray(out, outOff + 1 * outStride + L);
+        c20.intoArray(out, outOff + 2 * outStride);
+        c21.intoArray(out, outOff + 2 * outStride + L);
+        c30.intoArray(out, outOff + 3 * outStride);
+        c31.intoArray(out, outOff + 3 * outStride + L);
+    }
 
     private static void tile6(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
             int inStride, float[] out, int outOff, int outStride) {
