@@ -36,11 +36,10 @@ final class VectorKernels extends BlockedKernels {
     /** Panel width: two vectors of output columns, the width of every micro-kernel tile. */
     static final int NR = 2 * L;
     /**
-     * k-block: the KC x NR weight micro-panel every row tile of a block reuses is 48 KB (768 x 16
-     * at 256-bit, 384 x 32 at 512-bit). On Zen 4 this beat 256 and whole-k blocks at both widths
-     * (a larger block means fewer passes over y, a smaller one a panel nearer to L1).
+     * k-block. On Zen 4 384 beat 256 and 768 at both vector widths: fewer passes over y than 256,
+     * a weight micro-panel (24 KB at 256-bit, 48 KB at 512-bit) that still streams from L2.
      */
-    static final int KC = 12 * 1024 / NR;
+    static final int KC = 384;
     /** Row block, rounded down to whole tiles: the copied block of x (<= 400 KB) stays in L2. */
     private static final int MC_TARGET = 128;
     /** The start row of a first k-block without bias (row stride 0 repeats it). */
@@ -51,18 +50,15 @@ final class VectorKernels extends BlockedKernels {
      * its broadcasts of x must all stay in vector registers: a tile that needs more than the
      * machine has makes C2 spill accumulators inside the inner loop, at about half the speed.
      * How many broadcasts are live depends on the JIT: JDK 17's C2 issues them one at a time
-     * (2 x rows + 3 live vectors), JDK 25's loads a k step's broadcasts up front (3 x rows + 2).
-     * Measured on Zen 4 at 256-bit (16 registers): 8 rows ran at ~35 % of the FMA peak on JDK 17,
-     * 6 rows at ~75-90 %, 4 rows below 6; on JDK 25 6 rows ran at ~40 %, 4 rows at ~85 %. At
-     * 512-bit (32 registers) 12 rows beat 8 by ~5 % on JDK 17 and matched it on JDK 25.
+     * (2 x rows + 3 live vectors), JDK 25's loads a k step's broadcasts up front (3 x rows + 2;
+     * seen in its disassembly). Measured on Zen 4 at 256-bit (16 registers): on JDK 17 8 rows ran
+     * at ~35 % of the FMA peak and 6 rows at 75-90 %; on JDK 25 6 rows at ~40 %, 4 rows at ~85 %.
+     * At 512-bit (32 registers) 8 rows matched or beat 12, whose 12 streams of x weigh on L1.
      */
     enum Tile {
-        /** 8 accumulators: 16 registers on a JIT that hoists a step's broadcasts (JDK 25). */
         ROWS4(4),
-        /** 12 accumulators + 3 operands = 15 of 16 registers: JDK 17 on AVX2 (and SSE) x86. */
         ROWS6(6),
-        /** 24 accumulators: AVX-512, and AArch64's 32 NEON/SVE registers. */
-        ROWS12(12);
+        ROWS8(8);
 
         final int rows;
 
@@ -70,14 +66,21 @@ final class VectorKernels extends BlockedKernels {
             this.rows = rows;
         }
 
-        /** The tile for a register file, on the JIT of a JDK feature release. */
+        /** Vectors the tile keeps live on the JIT of a JDK feature release (see above). */
+        int liveVectors(int jdkFeature) {
+            // Releases after 17 are assumed to schedule like 25 (only 17 and 25 were measured).
+            return jdkFeature <= 17 ? 2 * rows + 3 : 3 * rows + 2;
+        }
+
+        /** The tallest tile whose live vectors fit the register file, on that JDK's JIT. */
         static Tile forRegisters(int registers, int jdkFeature) {
-            if (registers >= 32) {
-                return ROWS12;
+            Tile best = ROWS4;
+            for (Tile t : values()) {
+                if (t.liveVectors(jdkFeature) <= registers) {
+                    best = t;
+                }
             }
-            // Releases after 17 are assumed to schedule like 25 (only 17 and 25 were measured):
-            // 4 rows there costs ~15 %, 6 rows on a hoisting JIT ~50 %.
-            return jdkFeature <= 17 ? ROWS6 : ROWS4;
+            return best;
         }
 
         /**
@@ -90,7 +93,7 @@ final class VectorKernels extends BlockedKernels {
             return arm || vectorBits >= 512 ? 32 : 16;
         }
 
-        /** The tile for this JVM, or the one system property {@code greenspoof.tile} (4, 6 or 12) names. */
+        /** The tile for this JVM, or the one system property {@code greenspoof.tile} (4, 6 or 8) names. */
         static Tile forThisMachine() {
             String wanted = System.getProperty("greenspoof.tile");
             if (wanted == null || wanted.isBlank() || wanted.equals("auto")) {
@@ -102,7 +105,7 @@ final class VectorKernels extends BlockedKernels {
                     return t;
                 }
             }
-            throw new IllegalArgumentException("greenspoof.tile must be auto, 4, 6 or 12, not '" + wanted + "'");
+            throw new IllegalArgumentException("greenspoof.tile must be auto, 4, 6 or 8, not '" + wanted + "'");
         }
     }
 
@@ -304,7 +307,7 @@ final class VectorKernels extends BlockedKernels {
         switch (tile) {
             case ROWS4 -> tile4(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
             case ROWS6 -> tile6(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
-            case ROWS12 -> tile12(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
+            case ROWS8 -> tile8(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
         }
     }
 
@@ -416,7 +419,7 @@ final class VectorKernels extends BlockedKernels {
         c51.intoArray(out, outOff + 5 * outStride + L);
     }
 
-    private static void tile12(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+    private static void tile8(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
             int inStride, float[] out, int outOff, int outStride) {
         int a0 = aOff, i0 = inOff;
         int a1 = aOff + 1 * aStride, i1 = inOff + 1 * inStride;
@@ -426,10 +429,6 @@ final class VectorKernels extends BlockedKernels {
         int a5 = aOff + 5 * aStride, i5 = inOff + 5 * inStride;
         int a6 = aOff + 6 * aStride, i6 = inOff + 6 * inStride;
         int a7 = aOff + 7 * aStride, i7 = inOff + 7 * inStride;
-        int a8 = aOff + 8 * aStride, i8 = inOff + 8 * inStride;
-        int a9 = aOff + 9 * aStride, i9 = inOff + 9 * inStride;
-        int a10 = aOff + 10 * aStride, i10 = inOff + 10 * inStride;
-        int a11 = aOff + 11 * aStride, i11 = inOff + 11 * inStride;
         FloatVector c00 = FloatVector.fromArray(SPECIES, in, i0), c01 = FloatVector.fromArray(SPECIES, in, i0 + L);
         FloatVector c10 = FloatVector.fromArray(SPECIES, in, i1), c11 = FloatVector.fromArray(SPECIES, in, i1 + L);
         FloatVector c20 = FloatVector.fromArray(SPECIES, in, i2), c21 = FloatVector.fromArray(SPECIES, in, i2 + L);
@@ -438,10 +437,6 @@ final class VectorKernels extends BlockedKernels {
         FloatVector c50 = FloatVector.fromArray(SPECIES, in, i5), c51 = FloatVector.fromArray(SPECIES, in, i5 + L);
         FloatVector c60 = FloatVector.fromArray(SPECIES, in, i6), c61 = FloatVector.fromArray(SPECIES, in, i6 + L);
         FloatVector c70 = FloatVector.fromArray(SPECIES, in, i7), c71 = FloatVector.fromArray(SPECIES, in, i7 + L);
-        FloatVector c80 = FloatVector.fromArray(SPECIES, in, i8), c81 = FloatVector.fromArray(SPECIES, in, i8 + L);
-        FloatVector c90 = FloatVector.fromArray(SPECIES, in, i9), c91 = FloatVector.fromArray(SPECIES, in, i9 + L);
-        FloatVector c100 = FloatVector.fromArray(SPECIES, in, i10), c101 = FloatVector.fromArray(SPECIES, in, i10 + L);
-        FloatVector c110 = FloatVector.fromArray(SPECIES, in, i11), c111 = FloatVector.fromArray(SPECIES, in, i11 + L);
         for (int p = 0, b = wOff; p < kc; p++, b += NR) {
             FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
             FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
@@ -469,18 +464,6 @@ final class VectorKernels extends BlockedKernels {
             FloatVector x7 = FloatVector.broadcast(SPECIES, a[a7 + p]);
             c70 = b0.fma(x7, c70);
             c71 = b1.fma(x7, c71);
-            FloatVector x8 = FloatVector.broadcast(SPECIES, a[a8 + p]);
-            c80 = b0.fma(x8, c80);
-            c81 = b1.fma(x8, c81);
-            FloatVector x9 = FloatVector.broadcast(SPECIES, a[a9 + p]);
-            c90 = b0.fma(x9, c90);
-            c91 = b1.fma(x9, c91);
-            FloatVector x10 = FloatVector.broadcast(SPECIES, a[a10 + p]);
-            c100 = b0.fma(x10, c100);
-            c101 = b1.fma(x10, c101);
-            FloatVector x11 = FloatVector.broadcast(SPECIES, a[a11 + p]);
-            c110 = b0.fma(x11, c110);
-            c111 = b1.fma(x11, c111);
         }
         c00.intoArray(out, outOff);
         c01.intoArray(out, outOff + L);
@@ -498,14 +481,6 @@ final class VectorKernels extends BlockedKernels {
         c61.intoArray(out, outOff + 6 * outStride + L);
         c70.intoArray(out, outOff + 7 * outStride);
         c71.intoArray(out, outOff + 7 * outStride + L);
-        c80.intoArray(out, outOff + 8 * outStride);
-        c81.intoArray(out, outOff + 8 * outStride + L);
-        c90.intoArray(out, outOff + 9 * outStride);
-        c91.intoArray(out, outOff + 9 * outStride + L);
-        c100.intoArray(out, outOff + 10 * outStride);
-        c101.intoArray(out, outOff + 10 * outStride + L);
-        c110.intoArray(out, outOff + 11 * outStride);
-        c111.intoArray(out, outOff + 11 * outStride + L);
     }
 
     /**

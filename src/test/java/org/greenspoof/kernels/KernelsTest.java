@@ -274,8 +274,8 @@ class KernelsTest {
     void tileFitsTheRegisterFile() {
         assertEquals(VectorKernels.Tile.ROWS6, VectorKernels.Tile.forRegisters(16, 17));
         assertEquals(VectorKernels.Tile.ROWS4, VectorKernels.Tile.forRegisters(16, 25));
-        assertEquals(VectorKernels.Tile.ROWS12, VectorKernels.Tile.forRegisters(32, 17));
-        assertEquals(VectorKernels.Tile.ROWS12, VectorKernels.Tile.forRegisters(32, 25));
+        assertEquals(VectorKernels.Tile.ROWS8, VectorKernels.Tile.forRegisters(32, 17));
+        assertEquals(VectorKernels.Tile.ROWS8, VectorKernels.Tile.forRegisters(32, 25));
         assertEquals(16, VectorKernels.Tile.registers("amd64", 256), "AVX2, or AVX-512 run with -XX:UseAVX=2");
         assertEquals(32, VectorKernels.Tile.registers("amd64", 512));
         assertEquals(32, VectorKernels.Tile.registers("aarch64", 128));
