@@ -72,6 +72,16 @@ final class VectorKernels extends BlockedKernels {
             return jdkFeature <= 17 ? 2 * rows + 3 : 3 * rows + 2;
         }
 
+        /** The lowest tile of at least {@code rows} rows (rows <= 8); any tile fits where a taller one does. */
+        static Tile covering(int rows) {
+            for (Tile t : values()) {
+                if (t.rows >= rows) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("no tile of " + rows + " rows");
+        }
+
         /** The tallest tile whose live vectors fit the register file, on that JDK's JIT. */
         static Tile forRegisters(int registers, int jdkFeature) {
             Tile best = ROWS4;
@@ -276,15 +286,18 @@ final class VectorKernels extends BlockedKernels {
                     int wOff = (j * k + pc) * NR;
                     for (int ir = 0; ir < rowsInBlock; ir += mr) {
                         int rows = Math.min(mr, rowsInBlock - ir);
+                        // The last rows of a block take the lowest tile that covers them: a 49-row
+                        // product (1 s of audio) computes 52 rows with 8-row tiles, not 56.
+                        Tile t = rows == mr ? tile : Tile.covering(rows);
                         int yTile = yOff + (ic + ir) * n + j * NR;
                         int aOff = blockOff + ir * aStride;
-                        if (rows == mr && cols == NR) {
+                        if (rows == t.rows && cols == NR) {
                             // A whole tile starts from y's running sum, the bias or zeros, and ends in y.
                             float[] in = pc > 0 ? y : bias != null ? bias : ZEROS;
                             int inOff = pc > 0 ? yTile : bias != null ? j * NR : 0;
-                            micro(ws, aOff, aStride, w.data, wOff, kc, in, inOff, pc > 0 ? n : 0, y, yTile, n);
+                            micro(t, ws, aOff, aStride, w.data, wOff, kc, in, inOff, pc > 0 ? n : 0, y, yTile, n);
                         } else {
-                            micro(ws, aOff, aStride, w.data, wOff, kc, ZEROS, 0, 0, ws, 0, NR);
+                            micro(t, ws, aOff, aStride, w.data, wOff, kc, ZEROS, 0, 0, ws, 0, NR);
                             flush(ws, y, yTile, n, rows, cols, bias, j * NR, pc == 0);
                         }
                     }
@@ -302,9 +315,9 @@ final class VectorKernels extends BlockedKernels {
         return (kc + 15) / 16 * 16 + 16;
     }
 
-    private void micro(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
-            int inStride, float[] out, int outOff, int outStride) {
-        switch (tile) {
+    private static void micro(Tile t, float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in,
+            int inOff, int inStride, float[] out, int outOff, int outStride) {
+        switch (t) {
             case ROWS4 -> tile4(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
             case ROWS6 -> tile6(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
             case ROWS8 -> tile8(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
