@@ -14,6 +14,7 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import sys
 import time
@@ -101,31 +102,39 @@ def report(args):
     rows = {}
     for path in args.files:
         for r in json.load(open(path)):
-            engine = r.get("engine", "greenspoof")
+            engine = r.get("engine")
+            if engine is None:  # greenspoof's own rows, one column per JDK ("Debian 17.0.15+6-...": 17)
+                engine = "JDK " + re.search(r"\b(\d+)(?:[.+]|$)", r["jdk"]).group(1)
             rows[(engine, float(r["seconds"]), int(r["threads"]), int(r["max_layer"]))] = r
+    ours_cols = sorted({k[0] for k in rows if k[0].startswith("JDK ")}, key=lambda e: int(e[4:]))
     keys = sorted({k[1:] for k in rows})
-    print(f"{'seconds':>7} {'threads':>7} {'layer':>5} {'ours':>8} {'ORT':>8} {'PyTorch':>8} {'ours/ORT':>9} {'ours/PT':>8}"
-          f"   {'% of peak: ours':>15} {'ORT':>4} {'PT':>4}")
+    head = f"{'seconds':>7} {'threads':>7} {'layer':>5}" + "".join(f" {c:>8}" for c in ours_cols)
+    head += f" {'ORT':>8} {'PyTorch':>8}" + "".join(f" {c[4:] + '/ORT':>7} {c[4:] + '/PT':>6}" for c in ours_cols)
+    head += "   % of FMA peak:" + "".join(f" {c[4:]:>4}" for c in ours_cols) + f" {'ORT':>4} {'PT':>4}"
+    print(head)
     for sec, th, k in keys:
-        ours = rows.get(("greenspoof", sec, th, k))
+        ours = [rows.get((c, sec, th, k)) for c in ours_cols]
         ort = rows.get(("onnxruntime", sec, th, k))
         pt = rows.get(("pytorch", sec, th, k))
+        gflop = next((o["gflop"] for o in ours if o), None)
 
         def rtf(r):
-            return f"{r['rtf']:8.4f}" if r else f"{'-':>8}"
+            return f" {r['rtf']:8.4f}" if r else f" {'-':>8}"
 
-        def ratio(a, b):
-            return f"{a['rtf'] / b['rtf']:9.2f}" if a and b else f"{'-':>9}"
+        def ratio(a, b, width):
+            return f" {a['rtf'] / b['rtf']:{width}.2f}" if a and b else f" {'-':>{width}}"
 
-        def share(r, width):
+        def share(r):
             # greenspoof counts the forward's flops (the same model and input for every engine).
-            if not (r and ours and args.peak > 0):
-                return f"{'-':>{width}}"
-            return f"{100 * ours['gflop'] / r['median_s'] / (args.peak * th):{width}.0f}"
-        print(f"{sec:7.1f} {th:7d} {k:5d} {rtf(ours)} {rtf(ort)} {rtf(pt)} {ratio(ours, ort)} {ratio(ours, pt)[1:]}"
-              f"   {share(ours, 15)} {share(ort, 4)} {share(pt, 4)}")
+            if not (r and gflop and args.peak > 0):
+                return f" {'-':>4}"
+            return f" {100 * gflop / r['median_s'] / (args.peak * th):4.0f}"
+        line = f"{sec:7.1f} {th:7d} {k:5d}" + "".join(rtf(o) for o in ours) + rtf(ort) + rtf(pt)
+        line += "".join(ratio(o, ort, 7) + ratio(o, pt, 6) for o in ours)
+        line += "   " + " " * 14 + "".join(share(o) for o in ours) + share(ort) + share(pt)
+        print(line)
     print("RTF = median wall seconds per second of audio (lower is faster); ratios < 1 mean greenspoof is faster;"
-          " % of peak = the forward's GFLOP/s over the FMA peak times the threads")
+          " % of FMA peak = the forward's GFLOP/s over the one-core peak times the threads")
 
 
 def main():

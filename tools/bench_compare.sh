@@ -6,7 +6,8 @@
 #   tools/bench_compare.sh [WORKDIR]          (default /tmp/greenspoof-bench; reused between runs)
 #
 # Environment: BENCH_SECONDS (1,4,10), BENCH_THREADS (1,2), BENCH_LAYERS (12,2: full depth and
-# hidden_states[2]), BENCH_RUNS (5), BENCH_WARMUP (2), JAVA_HOME (the JDK for greenspoof and ORT),
+# hidden_states[2]), BENCH_RUNS (5), BENCH_WARMUP (2), JAVA_HOME (the JDK for ORT and the first
+# greenspoof column), BENCH_JDKS (space-separated JDK homes greenspoof runs on besides, side by side),
 # BENCH_ISA (avx512, avx2 or sse; default the widest /proc/cpuinfo lists). BENCH_ISA=avx2 on an
 # AVX-512 host runs greenspoof and the FMA peak with -XX:UseAVX=2 and PyTorch's OpenBLAS with its
 # AVX2 kernels; ONNX Runtime picks its kernels from the CPU itself and cannot be held to AVX2.
@@ -62,9 +63,13 @@ peak=$("$java" --add-modules jdk.incubator.vector -jar "$root/bench/target/bench
   | awk '/^Iteration/ && /flops:/ {} /flops:/ && !/Secondary|FmaPeakBench/ {v=$2; gsub(",", "", v); if (v + 0 > b) b = v + 0}
          END {printf "%.1f", b / 1000}')
 
-echo "== greenspoof" >&2
-JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds "$secs" --threads "$threads" \
-  --max-layer "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof.json"
+n=0
+for jdk in "${JAVA_HOME:-}" ${BENCH_JDKS:-}; do
+  echo "== greenspoof on ${jdk:-the default JDK}" >&2
+  JAVA_HOME=$jdk "$root/tools/greenspoof" bench --model "$model" --seconds "$secs" --threads "$threads" \
+    --max-layer "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof-$n.json"
+  n=$((n + 1))
+done
 
 echo "== ONNX Runtime" >&2
 for t in ${threads//,/ }; do
