@@ -33,6 +33,16 @@ public interface Kernels {
      */
     void gelu(float[] x, int off, int n);
 
+    /**
+     * One row of torch {@code LayerNorm} over n values, after an optional residual add: when
+     * {@code residual} is not null, x[xOff+i] += residual[xOff+i] first (stored: it is the
+     * residual stream). Then y[yOff+i] = (x[xOff+i] - mean) / sqrt(var + eps) * weight[i] + bias[i]
+     * with the population variance; y may be x. The statistics are taken about the row's first
+     * value and the variance from centred squares, so a large mean costs no precision.
+     */
+    void layerNorm(float[] x, int xOff, float[] residual, float[] y, int yOff, int n, double eps, float[] weight,
+            float[] bias);
+
     /** The largest of x[off, off+n); negative infinity when n is 0. */
     float max(float[] x, int off, int n);
 

@@ -70,6 +70,31 @@ public final class ScalarKernels extends BlockedKernels {
         }
     }
 
+    /** In double: the reference the vector kernels' float statistics are checked against. */
+    @Override
+    public void layerNorm(float[] x, int xOff, float[] residual, float[] y, int yOff, int n, double eps,
+            float[] weight, float[] bias) {
+        if (residual != null) {
+            for (int i = xOff; i < xOff + n; i++) {
+                x[i] += residual[i];
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += x[xOff + i];
+        }
+        double mean = sum / n;
+        double sq = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[xOff + i] - mean;
+            sq += d * d;
+        }
+        double inv = 1.0 / Math.sqrt(sq / n + eps);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) ((x[xOff + i] - mean) * inv * weight[i] + bias[i]);
+        }
+    }
+
     @Override
     void geluRange(float[] x, int off, int n) {
         for (int i = off; i < off + n; i++) {

@@ -211,6 +211,52 @@ final class VectorKernels extends BlockedKernels {
     }
 
     @Override
+    public void layerNorm(float[] x, int xOff, float[] residual, float[] y, int yOff, int n, double eps,
+            float[] weight, float[] bias) {
+        if (n == 0) {
+            return;
+        }
+        int bound = SPECIES.loopBound(n);
+        if (residual != null) {
+            axpy(1f, residual, xOff, x, xOff, n);
+        }
+        // About the first value: float sums of x - x0 keep the precision a large mean would cost.
+        float x0 = x[xOff];
+        FloatVector shift = FloatVector.broadcast(SPECIES, x0);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += L) {
+            acc = acc.add(FloatVector.fromArray(SPECIES, x, xOff + i).sub(shift));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += x[xOff + i] - x0;
+        }
+        // x - mean as (x - x0) - shiftedMean: exact differences, no rounding of a large mean to float.
+        float shiftedMean = sum / n;
+        FloatVector m = FloatVector.broadcast(SPECIES, shiftedMean);
+        FloatVector sq = FloatVector.zero(SPECIES);
+        for (i = 0; i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(SPECIES, x, xOff + i).sub(shift).sub(m);
+            sq = d.fma(d, sq);
+        }
+        float squares = sq.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float d = x[xOff + i] - x0 - shiftedMean;
+            squares += d * d;
+        }
+        float inv = (float) (1.0 / Math.sqrt(squares / n + eps));
+        for (i = 0; i < bound; i += L) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).sub(shift).sub(m).mul(inv)
+                    .fma(FloatVector.fromArray(SPECIES, weight, i), FloatVector.fromArray(SPECIES, bias, i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = (x[xOff + i] - x0 - shiftedMean) * inv * weight[i] + bias[i];
+        }
+    }
+
+    @Override
     public float max(float[] x, int off, int n) {
         int bound = off + SPECIES.loopBound(n);
         FloatVector m = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);

@@ -73,14 +73,14 @@ final class Wav2Vec2Encoder {
         }
         kernels.axpy(1f, pos, 0, x, 0, t * hidden);
         if (!stable) {
-            ws.norm.run(layerNorm, x, null, x, t, ws.partsFor(kernels));
+            ws.norm.run(layerNorm, x, null, x, t, kernels, ws.partsFor(kernels));
         }
         sink.accept(0, x, t);
         float[] relBias = null;
         for (int n = 1; n <= maxLayer; n++) {
             relBias = layers[n - 1].forward(x, t, relBias, ws, kernels, Math.min(qTile, t), Math.min(kTile, t));
             if (stable && n == numLayers) {
-                ws.norm.run(layerNorm, x, null, x, t, ws.partsFor(kernels));
+                ws.norm.run(layerNorm, x, null, x, t, kernels, ws.partsFor(kernels));
             }
             sink.accept(n, x, t);
         }

@@ -40,15 +40,15 @@ final class Wav2Vec2EncoderLayer {
         float[] bias;
         int parts = ws.partsFor(kernels);
         if (stable) {
-            ws.norm.run(layerNorm, h, null, ws.normed, t, parts);
+            ws.norm.run(layerNorm, h, null, ws.normed, t, kernels, parts);
             bias = attention.forward(ws.normed, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
-            ws.norm.run(finalLayerNorm, h, ws.attnOut, ws.normed, t, parts);
+            ws.norm.run(finalLayerNorm, h, ws.attnOut, ws.normed, t, kernels, parts);
             feedForward.addTo(ws.normed, t, h, ws, kernels);
         } else {
             bias = attention.forward(h, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
-            ws.norm.run(layerNorm, h, ws.attnOut, h, t, parts);
+            ws.norm.run(layerNorm, h, ws.attnOut, h, t, kernels, parts);
             feedForward.addTo(h, t, h, ws, kernels);
-            ws.norm.run(finalLayerNorm, h, null, h, t, parts);
+            ws.norm.run(finalLayerNorm, h, null, h, t, kernels, parts);
         }
         return bias;
     }

@@ -83,17 +83,20 @@ final class Wav2Vec2FeatureEncoder {
             kernels.linear(x, xRow * cIn, stride * cIn, tOut, weight, bias, y, yOff);
         }
 
-        /** Norm and GELU in place on t rows of y from yOff; GROUP uses the utterance statistics. */
-        void normActivate(float[] y, int yOff, int t, double[] mean, double[] invStd, Kernels kernels) {
+        /**
+         * Norm and GELU in place on t rows of y from yOff; GROUP applies the utterance statistics
+         * folded into one float scale and shift per channel (a loop C2 vectorises).
+         */
+        void normActivate(float[] y, int yOff, int t, float[] scale, float[] shift, Kernels kernels) {
             for (int r = 0; r < t; r++) {
                 int o = yOff + r * cOut;
                 switch (norm) {
                     case GROUP -> {
                         for (int c = 0; c < cOut; c++) {
-                            y[o + c] = (float) ((y[o + c] - mean[c]) * invStd[c] * normWeight[c] + normBias[c]);
+                            y[o + c] = y[o + c] * scale[c] + shift[c];
                         }
                     }
-                    case LAYER -> LayerNorm.normalizeRow(y, o, y, o, cOut, CONV_NORM_EPS, normWeight, normBias);
+                    case LAYER -> kernels.layerNorm(y, o, null, y, o, cOut, CONV_NORM_EPS, normWeight, normBias);
                     case NONE -> { }
                 }
             }
@@ -161,7 +164,8 @@ final class Wav2Vec2FeatureEncoder {
         private double[] m2 = new double[0];
         private double[] tileMean = new double[0];
         private double[] tileM2 = new double[0];
-        private double[] invStd = new double[0];
+        private float[] scale = new float[0];
+        private float[] shift = new float[0];
 
         private static float[] grow(float[] a, int n) {
             return a.length >= n ? a : new float[n];
@@ -213,7 +217,7 @@ final class Wav2Vec2FeatureEncoder {
                 float[] y = i == n - 1 ? out : s.buf[i];
                 int yOff = i == n - 1 ? f0 * channels() : 0;
                 layers[i].conv(x, xRow, len[i], y, yOff, kernels);
-                layers[i].normActivate(y, yOff, len[i], s.mean, s.invStd, kernels);
+                layers[i].normActivate(y, yOff, len[i], s.scale, s.shift, kernels);
                 x = y;
                 xRow = 0;
             }
@@ -223,7 +227,7 @@ final class Wav2Vec2FeatureEncoder {
     /**
      * Per-channel mean and 1/sqrt(var + eps) of layer 0's conv output over the whole utterance
      * (torch GroupNorm with C groups: population variance), merged tile by tile (Chan et al.),
-     * into s.mean and s.invStd.
+     * folded with the norm's weight and bias into s.scale and s.shift: y' = y * scale + shift.
      */
     private void groupStats(float[] samples, int nSamples, Kernels kernels, Scratch s, int tile) {
         ConvLayer l = layers[0];
@@ -233,7 +237,8 @@ final class Wav2Vec2FeatureEncoder {
         double[] m2 = s.m2 = Scratch.grow(s.m2, l.cOut);
         double[] tileMean = s.tileMean = Scratch.grow(s.tileMean, l.cOut);
         double[] tileM2 = s.tileM2 = Scratch.grow(s.tileM2, l.cOut);
-        double[] invStd = s.invStd = Scratch.grow(s.invStd, l.cOut);
+        float[] scale = s.scale = Scratch.grow(s.scale, l.cOut);
+        float[] shift = s.shift = Scratch.grow(s.shift, l.cOut);
         Arrays.fill(mean, 0);
         Arrays.fill(m2, 0);
         long seen = 0;
@@ -266,7 +271,9 @@ final class Wav2Vec2FeatureEncoder {
             seen += rows;
         }
         for (int c = 0; c < l.cOut; c++) {
-            invStd[c] = 1.0 / Math.sqrt(m2[c] / t + CONV_NORM_EPS);
+            double sc = l.normWeight[c] / Math.sqrt(m2[c] / t + CONV_NORM_EPS);
+            scale[c] = (float) sc;
+            shift[c] = (float) (l.normBias[c] - mean[c] * sc);
         }
     }
 

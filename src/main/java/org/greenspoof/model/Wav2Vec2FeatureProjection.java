@@ -45,7 +45,7 @@ final class Wav2Vec2FeatureProjection {
      */
     void forward(float[] features, int t, Kernels kernels, float[] projected, Workspace ws) {
         if (layerNorm != null) {
-            ws.norm.run(layerNorm, features, null, features, t, ws.partsFor(kernels));
+            ws.norm.run(layerNorm, features, null, features, t, kernels, ws.partsFor(kernels));
         }
         kernels.linear(features, 0, t, projection, projectionBias, projected, 0);
     }

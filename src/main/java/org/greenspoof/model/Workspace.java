@@ -140,19 +140,22 @@ final class Workspace {
         private float[] residual;
         private float[] y;
         private int rows;
+        private Kernels kernels;
 
-        void run(LayerNorm ln, float[] x, float[] residual, float[] y, int rows, int parts) {
+        void run(LayerNorm ln, float[] x, float[] residual, float[] y, int rows, Kernels kernels, int parts) {
             this.ln = ln;
             this.x = x;
             this.residual = residual;
             this.y = y;
             this.rows = rows;
+            this.kernels = kernels;
             try {
                 ThreadPool.shared().run(parts, this);
             } finally {
                 this.x = null;
                 this.residual = null;
                 this.y = null;
+                this.kernels = null;
             }
         }
 
@@ -161,12 +164,7 @@ final class Workspace {
             int r0 = (int) ((long) rows * part / parts);
             int r1 = (int) ((long) rows * (part + 1) / parts);
             int dim = ln.dim;
-            if (residual != null) {
-                for (int i = r0 * dim; i < r1 * dim; i++) {
-                    x[i] += residual[i];
-                }
-            }
-            ln.apply(x, r0 * dim, r1 - r0, y, r0 * dim);
+            ln.apply(x, r0 * dim, residual, r1 - r0, y, r0 * dim, kernels);
         }
     }
 }

@@ -270,6 +270,56 @@ class KernelsTest {
         assertNotSame(foreign, vector().pack(new float[16], 4, 4, foreign), "another implementation's layout reused");
     }
 
+    /**
+     * LayerNorm against double statistics of the same float inputs. Outputs are O(|weight| * 4 +
+     * |bias|) ~ 5: float statistics, a float reciprocal square root and a float apply stay within
+     * a few ulp of that, far below a wrong mean or variance (off by O(1)).
+     */
+    private static final double LAYER_NORM_TOL = 1e-5;
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7, 16, 17, 512, 768, 1023})
+    void layerNormMatchesReference(int n) {
+        Random r = new Random(n);
+        float[] w = random(r, n), b = random(r, n);
+        for (float mean : new float[] {0f, 1000f}) {
+            float[] x = new float[3 + n], res = new float[3 + n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = mean + (float) r.nextGaussian();
+                res[i] = (float) r.nextGaussian();
+            }
+            for (float[] residual : new float[][] {null, res}) {
+                float[] in = x.clone();
+                if (residual != null) {
+                    for (int i = 3; i < 3 + n; i++) {
+                        in[i] += residual[i];
+                    }
+                }
+                double s = 0, q = 0;
+                for (int i = 0; i < n; i++) {
+                    s += in[3 + i];
+                }
+                for (int i = 0; i < n; i++) {
+                    q += (in[3 + i] - s / n) * (in[3 + i] - s / n);
+                }
+                double inv = 1 / Math.sqrt(q / n + 1e-5);
+                for (Kernels k : everyPath()) {
+                    float[] xs = x.clone();
+                    float[] y = new float[1 + n];
+                    k.layerNorm(xs, 3, residual, y, 1, n, 1e-5, w, b);
+                    assertArrayEquals(in, xs, k.name() + ": the residual sum is stored in x");
+                    float[] inPlace = x.clone();
+                    k.layerNorm(inPlace, 3, residual, inPlace, 3, n, 1e-5, w, b);
+                    for (int i = 0; i < n; i++) {
+                        double want = (in[3 + i] - s / n) * inv * w[i] + b[i];
+                        assertEquals(want, y[1 + i], LAYER_NORM_TOL, k.name() + " n=" + n + " mean " + mean + " @" + i);
+                        assertEquals(y[1 + i], inPlace[3 + i], 0f, k.name() + ": y may be x");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void tileFitsTheRegisterFile() {
         assertEquals(VectorKernels.Tile.ROWS6, VectorKernels.Tile.forRegisters(16, 17));
