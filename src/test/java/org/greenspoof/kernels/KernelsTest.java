@@ -146,6 +146,24 @@ class KernelsTest {
         }
     }
 
+    /** exp over its whole argument range in softmax (shift = the maximum: arguments in [-87, 0]). */
+    @Test
+    void expIsAccurateOverTheSoftmaxRange() {
+        int n = 20_001;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -87f * i / (n - 1);
+        }
+        for (Kernels k : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            float[] e = x.clone();
+            k.expSum(e, 0, n, 0f);
+            for (int i = 0; i < n; i++) {
+                double want = Math.exp(x[i]);
+                assertEquals(want, e[i], 2e-7 * want, k.name() + " exp(" + x[i] + ")");
+            }
+        }
+    }
+
     /**
      * Worst-case relative error of float32 summation of k products (recursive summation bound
      * k * 2^-24 times the sum of magnitudes, plus one rounding for the bias): any blocking order
