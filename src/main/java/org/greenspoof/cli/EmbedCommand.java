@@ -55,6 +55,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunMeter meter = new RunMeter(report.energy()); // model loading counts too
+        Outputs.checkFolderToCreate("--out", out);
         EmbedJob.OnError mode = switch (onError) {
             case "skip" -> EmbedJob.OnError.SKIP;
             case "fail" -> EmbedJob.OnError.FAIL;

@@ -49,6 +49,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (det != null) {
+            Outputs.checkFile("--det", det);
+        }
         Map<String, ScoreFiles.Key> keys = protocol == null ? null : ScoreFiles.readProtocol(protocol);
         List<ScoreFiles.Trial> trials = ScoreFiles.readScores(scores, keys, protocol);
         ScoreFiles.AsvScores asv = asvScores == null ? null : ScoreFiles.readAsvScores(asvScores);

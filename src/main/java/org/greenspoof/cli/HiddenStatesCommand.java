@@ -37,6 +37,10 @@ public final class HiddenStatesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Outputs.checkFile("--out", out);
+        if (features != null) {
+            Outputs.checkFile("--features", features);
+        }
         SpeechEncoder encoder = SpeechEncoder.load(model);
         int k = maxLayer == null ? encoder.numLayers() : maxLayer;
         if (k < 0 || k > encoder.numLayers()) {

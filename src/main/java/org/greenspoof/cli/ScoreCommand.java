@@ -33,6 +33,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Outputs.checkFile("--out", out);
         ClassifierFile.Model model = ClassifierFile.read(classifier);
         EmbeddingStore store = EmbeddingStore.open(storePath);
         StoreInfo info = store.info();

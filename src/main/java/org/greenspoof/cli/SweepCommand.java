@@ -60,6 +60,9 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Path csv = Path.of(prefix + ".csv"), md = Path.of(prefix + ".md");
+        Outputs.checkFile("--out-prefix", csv);
+        Outputs.checkFile("--out-prefix", md);
         RunMeter meter = new RunMeter(report.energy());
         List<String> kinds = Grid.parseClassifiers(classifiers);
         EmbeddingStore trainStore = EmbeddingStore.open(train);
@@ -108,7 +111,6 @@ final class SweepCommand implements Callable<Integer> {
         Row best = rows.stream().min((a, b) -> Double.compare(a.devEer, b.devEer)).orElseThrow();
         System.out.printf(Locale.ROOT, "best on dev: layer %d, %s (%s), dev EER %.3f %%%n", best.layer, best.classifier,
                 best.chosen, best.devEer);
-        Path csv = Path.of(prefix + ".csv"), md = Path.of(prefix + ".md");
         AtomicFiles.write(csv, csv(rows).getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(md, markdown(rows).getBytes(StandardCharsets.UTF_8));
         System.out.println("wrote " + csv + " and " + md);

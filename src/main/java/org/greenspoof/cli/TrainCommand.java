@@ -46,6 +46,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Outputs.checkFile("--out", out);
         RunMeter meter = new RunMeter(report.energy());
         StoreData tr = StoreData.load(train, layer);
         List<GridSearch.Candidate> candidates = grid.candidates(classifier);
