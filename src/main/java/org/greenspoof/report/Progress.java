@@ -9,6 +9,12 @@ import java.util.Locale;
  */
 public final class Progress implements AutoCloseable {
     private static final int WIDTH = 30;
+    /**
+     * Set by tools/greenspoof, which can ask the shell whether stderr is a terminal ({@code [ -t 2 ]}).
+     * Java cannot, and {@link System#console()} describes stdin/stdout (and on JDK 22+ exists even
+     * when they are redirected), so it is only the fallback when the property is absent.
+     */
+    public static final String TERMINAL_PROPERTY = "greenspoof.stderr.terminal";
 
     private final PrintStream out;
     private final String label;
@@ -25,7 +31,8 @@ public final class Progress implements AutoCloseable {
         this.out = enabled ? out : null;
         this.label = label;
         this.total = total;
-        this.terminal = System.console() != null;
+        String t = System.getProperty(TERMINAL_PROPERTY);
+        this.terminal = t != null ? Boolean.parseBoolean(t) : System.console() != null;
         this.intervalNanos = terminal ? 200_000_000L : 10_000_000_000L;
     }
 
