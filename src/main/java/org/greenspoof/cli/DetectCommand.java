@@ -63,6 +63,6 @@ final class DetectCommand implements Callable<Integer> {
         if (json) {
             System.out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
         }
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCode.OK : ExitCode.SKIPPED;
     }
 }

@@ -73,20 +73,32 @@ final class EmbedCommand implements Callable<Integer> {
         System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
                 format, partition, all.size(), todo, factory.frontend(),
                 Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
-        EmbedJob.Result r;
-        try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
-            r = new EmbedJob(factory, AudioReader::readMono16k, frontend.workers(), shardSize, mode)
-                    .run(all, store, progress);
+        try (StopOnSignal stop = new StopOnSignal()) {
+            EmbedJob.Result r;
+            try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
+                r = new EmbedJob(factory, AudioReader::readMono16k, frontend.workers(), shardSize, mode)
+                        .run(all, store, progress, stop::requested);
+            }
+            RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
+            EmbeddingStore done = EmbeddingStore.open(out);
+            if (r.stopped()) {
+                System.out.println(rep.format());
+                System.err.printf("interrupted: %d stored, %d to do; rerun the same command to resume%n",
+                        done.entries().size(), all.size() - done.entries().size());
+                return ExitCode.INTERRUPTED;
+            }
+            System.out.printf("stored %d utterances in %s (%d embedded now, %d already there); %d failed in total%n",
+                    done.entries().size(), out, r.processed(), r.resumed(), done.failures().size());
+            for (EmbeddingStore.Failure f : done.failures()) {
+                System.out.println("  failed " + f.id() + " " + f.path() + ": " + f.error());
+            }
+            System.out.println(rep.format());
+            if (!done.failures().isEmpty()) {
+                System.out.println(done.failures().size() + " files skipped (exit code " + ExitCode.SKIPPED
+                        + "); fix them and rerun the same command: failed files are tried again");
+                return ExitCode.SKIPPED;
+            }
+            return ExitCode.OK;
         }
-        RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
-        EmbeddingStore done = EmbeddingStore.open(out);
-        System.out.printf("stored %d utterances in %s (%d embedded now, %d already there); %d failed in total%n",
-                done.entries().size(), out, r.processed(), r.resumed() - done.failures().size() + r.failures().size(),
-                done.failures().size());
-        for (EmbeddingStore.Failure f : done.failures()) {
-            System.out.println("  failed " + f.id() + " " + f.path() + ": " + f.error());
-        }
-        System.out.println(rep.format());
-        return 0;
     }
 }

@@ -82,7 +82,7 @@ final class InfoCommand implements Callable<Integer> {
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             out.flush();
         }
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCode.OK : ExitCode.SKIPPED;
     }
 
     /** The decoders' messages already name file, offset and expectation; the JDK's need words. */

@@ -127,7 +127,7 @@ class InfoCommandTest {
                 args.add(1, "--json");
             }
             Result r = run(args.toArray(String[]::new));
-            assertEquals(1, r.code());
+            assertEquals(ExitCode.SKIPPED, r.code());
             String[] errors = r.err().split("\n");
             assertEquals(bad.size(), errors.length, r.err());
             for (int i = 0; i < bad.size(); i++) {
