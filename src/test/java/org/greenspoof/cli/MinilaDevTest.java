@@ -19,7 +19,7 @@ import org.greenspoof.metrics.Eer;
 import org.greenspoof.metrics.ScoreFiles;
 import org.greenspoof.store.EmbeddingStore;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,11 +42,16 @@ class MinilaDevTest {
     static Path tmp;
     static Path corpus;
 
-    @BeforeAll
-    static void locate() {
+    /**
+     * Before each test, not once before all: an assumption failing in {@code @BeforeAll} aborts the
+     * class, and Maven then reports 0 tests instead of showing these as skipped.
+     */
+    @BeforeEach
+    void locate() {
         String shared = System.getProperty("greenspoof.shared");
         corpus = shared == null ? null : Path.of(shared, "data", "minila-dev");
-        Assumptions.assumeTrue(corpus != null && Files.isDirectory(corpus), "../shared/data/minila-dev not present");
+        Assumptions.assumeTrue(corpus != null && Files.isDirectory(corpus), corpus
+                + " not present (mvn -Dgreenspoof.shared=DIR test points the tests at DIR/data/minila-dev)");
     }
 
     @Test
