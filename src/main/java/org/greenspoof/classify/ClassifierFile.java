@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.greenspoof.Version;
 import org.greenspoof.io.AtomicFiles;
 
 /**
@@ -89,8 +90,7 @@ public final class ClassifierFile {
     public static void write(Path path, Classifier classifier, double threshold, Provenance provenance) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format_version", FORMAT_VERSION);
-        String v = ClassifierFile.class.getPackage().getImplementationVersion();
-        root.put("greenspoof_version", v == null ? "dev" : v);
+        root.put("greenspoof_version", Version.text());
         root.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         root.put("classifier", classifier.kind());
         root.put("parameter_count", classifier.parameterCount());

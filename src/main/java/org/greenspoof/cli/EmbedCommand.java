@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.greenspoof.Version;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.dataset.Datasets;
 import org.greenspoof.dataset.Utterance;
@@ -67,7 +68,7 @@ final class EmbedCommand implements Callable<Integer> {
         StoreInfo wanted = new StoreInfo(StoreInfo.FORMAT, StoreInfo.VERSION, factory.frontend(), factory.model(),
                 factory.modelSha256(), factory.layers(), factory.pooling(), factory.dim(), partition,
                 dataset.toAbsolutePath().normalize().toString(), format.name(),
-                new VersionProvider().getVersion()[0], Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                Version.text(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
         int todo = EmbedJob.pending(all, store).size();
         System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
