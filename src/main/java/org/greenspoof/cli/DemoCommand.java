@@ -52,7 +52,28 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunMeter meter = new RunMeter(report.energy());
+        // Everything the steps would refuse is checked before the banner and before a folder is made.
+        if (dataset != null) {
+            for (String part : List.of("train", "dev", "eval")) {
+                Datasets.read(dataset, part);
+            }
+        }
+        if (model != null && !Files.isDirectory(model)) {
+            throw new IllegalArgumentException("--model " + model + ": no such checkpoint folder");
+        }
+        if (work != null) {
+            Outputs.checkFolderToCreate("--work", work);
+        }
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("greenspoof-demo");
+        try {
+            return run(meter, dir);
+        } catch (Exception e) {
+            System.err.println("greenspoof demo: stopped; the work folder " + dir + " keeps what was done");
+            throw e;
+        }
+    }
+
+    private int run(RunMeter meter, Path dir) throws Exception {
         Path data = dataset;
         if (data == null) {
             banner("DEMONSTRATION ON SYNTHETIC DATA",

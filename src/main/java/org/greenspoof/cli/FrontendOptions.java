@@ -2,6 +2,7 @@ package org.greenspoof.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.greenspoof.frontend.EncoderEmbedder;
 import org.greenspoof.frontend.LfccEmbedder;
 import org.greenspoof.kernels.KernelProvider;
@@ -63,8 +64,9 @@ final class FrontendOptions {
 
     Embedder.Factory factory() throws IOException {
         if (frontendName().equals("lfcc")) {
-            if (layers != null) {
-                Layers.parse(layers, 0);
+            if (layers != null && !Arrays.equals(Layers.parse(layers, Integer.MAX_VALUE), new int[] {0})) {
+                throw new IllegalArgumentException("--layers " + layers + ": the LFCC front-end (used when no --model "
+                        + "is given) has no layers to choose from; did you forget --model DIR?");
             }
             if (!parallel.equals("files")) {
                 throw new IllegalArgumentException("--parallel " + parallel + ": LFCC runs one file per thread");

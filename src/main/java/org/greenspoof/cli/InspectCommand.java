@@ -107,6 +107,9 @@ final class InspectCommand implements Callable<Integer> {
                 check = "not checked: convert first (greenspoof convert " + weights + ")";
             }
             out.put("check", check);
+        } else if (dir != null) {
+            check = "no " + Checkpoint.CONFIG + ": cannot check the tensors";
+            out.put("check", check);
         }
         if (tensors) {
             ArrayNode list = out.putArray("tensors");
@@ -123,7 +126,11 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             printText(out, rows);
         }
-        return check == null || check.equals("ok") || check.startsWith("not checked") ? 0 : 1;
+        if (check == null || check.equals("ok") || check.startsWith("not checked")) {
+            return ExitCode.OK;
+        }
+        System.err.println("greenspoof inspect: " + path + ": " + check);
+        return ExitCode.ERROR;
     }
 
     private void printText(ObjectNode o, List<Row> rows) {
@@ -147,6 +154,8 @@ final class InspectCommand implements Callable<Integer> {
                 o.get("ignored").forEach(n -> ign.add(n.asText()));
                 System.out.println("ignored     " + String.join(", ", ign));
             }
+        }
+        if (o.has("check")) {
             System.out.println("check       " + o.get("check").asText());
         }
         if (tensors) {

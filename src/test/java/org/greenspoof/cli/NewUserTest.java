@@ -1,0 +1,53 @@
+package org.greenspoof.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user runs into first: each mistake gets one line that says what is wrong, before any work. */
+class NewUserTest {
+
+    @TempDir
+    Path tmp;
+
+    private static List<Path> tempFolders(String prefix) throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        }
+    }
+
+    @Test
+    void demoOnAMissingDatasetFailsBeforeTheBannerAndLeavesNoFolder() throws IOException {
+        List<Path> before = tempFolders("greenspoof-demo");
+        Capture c = Capture.run("demo", "--dataset", tmp.resolve("nope").toString()).expect(ExitCode.ERROR);
+        assertEquals("", c.out(), "no banner, no t-DCF line");
+        assertEquals("greenspoof demo: " + tmp.resolve("nope") + ": no such dataset folder or .csv list\n", c.err());
+        assertEquals(before, tempFolders("greenspoof-demo"), "no temporary folder left behind");
+    }
+
+    @Test
+    void inspectOfAFolderWithoutConfigFails() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("ckpt"));
+        Files.copy(Path.of("src/test/resources/checkpoint/dtypes.safetensors"), dir.resolve("model.safetensors"));
+        Capture c = Capture.run("inspect", "--no-tensors", dir.toString()).expect(ExitCode.ERROR);
+        assertTrue(c.out().contains("check       no config.json: cannot check the tensors"), c.out());
+        assertEquals("greenspoof inspect: " + dir + ": no config.json: cannot check the tensors\n", c.err());
+        // A weights file on its own is not a folder to check.
+        Capture.run("inspect", "--no-tensors", dir.resolve("model.safetensors").toString()).expect(ExitCode.OK);
+    }
+
+    @Test
+    void layersWithoutAModelAskWhetherTheModelWasForgotten() {
+        Capture c = Capture.run("embed", "--dataset", SharedCorpus.get().toString(), "--partition", "dev",
+                "--layers", "3", "--out", tmp.resolve("s").toString()).expect(ExitCode.ERROR);
+        assertEquals("greenspoof embed: --layers 3: the LFCC front-end (used when no --model is given) has no layers "
+                + "to choose from; did you forget --model DIR?\n", c.err());
+    }
+}
