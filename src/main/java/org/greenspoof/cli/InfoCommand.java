@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.audio.PcmAudio;
+import org.greenspoof.report.FileProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,7 +54,7 @@ final class InfoCommand implements Callable<Integer> {
             try {
                 a = AudioReader.read(file);
             } catch (IOException e) {
-                err.println("greenspoof info: " + describe(file, e));
+                err.println("greenspoof info: " + file + ": " + FileProblem.describe(file, e));
                 err.flush();
                 failed++;
                 continue;
@@ -83,17 +82,5 @@ final class InfoCommand implements Callable<Integer> {
             out.flush();
         }
         return failed == 0 ? ExitCode.OK : ExitCode.SKIPPED;
-    }
-
-    /** The decoders' messages already name file, offset and expectation; the JDK's need words. */
-    private static String describe(Path file, IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return file + ": no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return file + ": permission denied";
-        }
-        String m = e.getMessage();
-        return m != null && m.contains(file.toString()) ? m : file + ": " + m;
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.greenspoof.dataset.Utterance;
+import org.greenspoof.report.FileProblem;
 import org.greenspoof.report.Progress;
 
 /**
@@ -142,7 +143,7 @@ public final class EmbedJob {
             float[][] v = embedder.embed(audio);
             return new Outcome(v, audio.length / 16000.0, null);
         } catch (IOException | RuntimeException e) {
-            return new Outcome(null, 0, e.getMessage() == null ? e.toString() : e.getMessage());
+            return new Outcome(null, 0, FileProblem.describe(u.audio(), e));
         } finally {
             progress.advance(1);
         }

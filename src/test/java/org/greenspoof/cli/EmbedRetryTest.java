@@ -51,4 +51,22 @@ class EmbedRetryTest {
         assertEquals(List.of(), s.failures());
         assertEquals("late", s.entries().get(5).id());
     }
+
+    /** Under --on-error skip, a listed file that does not exist is skipped and listed like an unreadable one. */
+    @Test
+    void aMissingFileIsAFailureLikeAnyOther() throws IOException {
+        List<Utterance> dev = Datasets.read(SharedCorpus.get(), "dev").subList(0, 3);
+        Path gone = tmp.resolve("gone.flac");
+        StringBuilder csv = new StringBuilder("path,label\n");
+        dev.forEach(u -> csv.append(u.audio()).append(',').append(u.label().token()).append('\n'));
+        csv.append(gone).append(",spoof\n");
+        Path list = Files.writeString(tmp.resolve("list.csv"), csv);
+        Capture c = Capture.run("embed", "--dataset", list.toString(), "--partition", "train", "--out",
+                tmp.resolve("store").toString(), "--no-progress").expect(ExitCode.SKIPPED);
+        assertTrue(c.out().contains("  failed gone " + gone + ": no such file\n"), "named once, in words:\n" + c.out());
+        assertEquals(3, EmbeddingStore.open(tmp.resolve("store")).entries().size());
+        Capture fail = Capture.run("embed", "--dataset", list.toString(), "--partition", "train", "--on-error", "fail",
+                "--out", tmp.resolve("fail").toString(), "--no-progress").expect(ExitCode.ERROR);
+        assertTrue(fail.err().contains("utterance gone (" + gone + "): no such file"), fail.err());
+    }
 }
