@@ -79,9 +79,15 @@ final class SweepCommand implements Callable<Integer> {
             StoreData tr = StoreData.load(train, layer);
             StoreData dv = StoreData.load(dev, layer);
             dv.requireSameEmbeddings(tr);
+            if (layer == chosenLayers[0]) {
+                dv.warnIfSameDataAs(tr, "--dev");
+            }
             StoreData ev = eval == null ? null : StoreData.load(eval, layer);
             if (ev != null) {
                 ev.requireSameEmbeddings(tr);
+                if (layer == chosenLayers[0]) {
+                    ev.warnIfSameDataAs(tr, "--eval");
+                }
             }
             for (String kind : kinds) {
                 GridSearch.Result r = GridSearch.select(grid.candidates(kind), tr.x(), tr.y(), dv.x(), dv.y(), grid.refit);

@@ -55,6 +55,7 @@ final class TrainCommand implements Callable<Integer> {
         if (dev != null) {
             StoreData dv = StoreData.load(dev, tr.layer());
             dv.requireSameEmbeddings(tr);
+            dv.warnIfSameDataAs(tr, "--dev");
             GridSearch.Result r = GridSearch.select(candidates, tr.x(), tr.y(), dv.x(), dv.y(), grid.refit);
             System.out.println("grid (trained on " + tr.x().length + ", selected on " + dv.x().length + " dev utterances):");
             for (GridSearch.Trial t : r.trials()) {

@@ -50,4 +50,17 @@ class NewUserTest {
         assertEquals("greenspoof embed: --layers 3: the LFCC front-end (used when no --model is given) has no layers "
                 + "to choose from; did you forget --model DIR?\n", c.err());
     }
+
+    @Test
+    void aDevOrEvalStoreThatIsTheTrainingStoreIsFlagged() {
+        String train = SharedModel.get().resolve("train").toString();
+        Capture t = Capture.run("train", "--train", train, "--dev", train, "--c", "1", "--out",
+                tmp.resolve("m.json").toString(), "--no-progress").expect(ExitCode.OK);
+        assertTrue(t.err().contains("warning: --dev " + train + " is the same store as --train: its EER and threshold "
+                + "are measured on the training data, not held out"), t.err());
+        Capture s = Capture.run("sweep", "--train", train, "--dev", train, "--eval", train, "--classifiers", "lr", "--c",
+                "1", "--out-prefix", tmp.resolve("sw").toString(), "--no-progress").expect(ExitCode.OK);
+        assertTrue(s.err().contains("warning: --dev ") && s.err().contains("warning: --eval "), s.err());
+        assertEquals(2, s.err().split("warning:", -1).length - 1, "once each, not per layer:\n" + s.err());
+    }
 }
