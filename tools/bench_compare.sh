@@ -38,8 +38,8 @@ echo "== building greenspoof and the benchmark module" >&2
 (cd "$root" && mvn -B -q -DskipTests package && mvn -B -q -f bench/pom.xml package) >&2
 
 echo "== greenspoof" >&2
-JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds "$secs" --threads "$threads" \
-  --max-layer "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof.json"
+JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --encoder "$model" --seconds "$secs" --threads "$threads" \
+  --depth "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof.json"
 
 echo "== ONNX Runtime" >&2
 for t in ${threads//,/ }; do
@@ -64,7 +64,7 @@ echo "$(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo |
 echo
 echo "== memory: greenspoof on a 60 s input" >&2
 weights_mb=$(( $(stat -c %s "$model/model.safetensors") / 1048576 ))
-JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds 60 --threads "${threads##*,}" \
+JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --encoder "$model" --seconds 60 --threads "${threads##*,}" \
   --runs 1 --warmup 0 --json > "$work/results/memory.json.txt"
 "$py" - "$work/results/memory.json.txt" "$weights_mb" <<'PY'
 import json, sys

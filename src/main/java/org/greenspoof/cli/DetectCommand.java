@@ -20,11 +20,17 @@ import picocli.CommandLine.Parameters;
                 + "A file that cannot be read is reported on stderr and the exit code is 1; the others are still scored."})
 final class DetectCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "DIR",
+    @Option(names = "--encoder", paramLabel = "DIR",
             description = "Encoder checkpoint folder the classifier was trained on (omit for an LFCC classifier).")
     Path model;
 
-    @Option(names = "--classifier", required = true, paramLabel = "MODEL.json", description = "Model file from train.")
+    /** The old spelling of --encoder, kept working for existing scripts. */
+    @Option(names = "--model", hidden = true, paramLabel = "DIR")
+    void oldModelOption(Path dir) {
+        model = dir;
+    }
+
+    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
     Path classifier;
 
     @Option(names = "--json", description = "Print a JSON array of {id, path, score, label, threshold}.")

@@ -35,7 +35,7 @@ final class Grid {
                         d.batchSize(), d.maxEpochs(), d.validationFraction(), d.patience(), d.tolerance(), seed,
                         d.balanced(), d.standardize()));
             default:
-                throw new IllegalArgumentException("classifier must be lr or mlp, not " + classifier);
+                throw new IllegalArgumentException("--kind must be lr or mlp, not " + classifier);
         }
     }
 
@@ -49,7 +49,7 @@ final class Grid {
         List<String> out = new ArrayList<>(Arrays.asList(spec.split(",")));
         for (String c : out) {
             if (!c.equals("lr") && !c.equals("mlp")) {
-                throw new IllegalArgumentException("--classifiers: expected lr and/or mlp, found '" + c + "'");
+                throw new IllegalArgumentException("--kinds: expected lr and/or mlp, found '" + c + "'");
             }
         }
         return out;

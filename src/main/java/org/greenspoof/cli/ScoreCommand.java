@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 + "`greenspoof eval --scores FILE` reads it."})
 final class ScoreCommand implements Callable<Integer> {
 
-    @Option(names = "--classifier", required = true, paramLabel = "MODEL.json", description = "Model file from train.")
+    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
     Path classifier;
 
     @Option(names = "--store", required = true, paramLabel = "STORE", description = "Embeddings to score.")

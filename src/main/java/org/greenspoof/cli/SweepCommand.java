@@ -38,8 +38,15 @@ final class SweepCommand implements Callable<Integer> {
             description = "ASV scores of the eval partition ('SOURCE KEY SCORE', ASVspoof 2019 LA_asv_scores) for min t-DCF.")
     Path asvScores;
 
-    @Option(names = "--classifiers", defaultValue = "lr,mlp", paramLabel = "lr,mlp", description = "Classifiers to sweep.")
-    String classifiers;
+    // Initial values, not defaultValue: picocli applies defaultValue after parsing, over what an alias set.
+    @Option(names = "--kinds", paramLabel = "lr,mlp", description = "Classifier kinds to sweep.")
+    String classifiers = "lr,mlp";
+
+    /** The old spelling of --kinds. */
+    @Option(names = "--classifiers", hidden = true, paramLabel = "lr,mlp")
+    void oldClassifiersOption(String kinds) {
+        classifiers = kinds;
+    }
 
     @Option(names = "--layers", paramLabel = "LIST", description = "Subset of the stored layers (default: all).")
     String layers;
@@ -47,8 +54,14 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     Grid grid;
 
-    @Option(names = "--out-prefix", defaultValue = "sweep", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.md.")
-    Path prefix;
+    @Option(names = "--out", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.md.")
+    Path prefix = Path.of("sweep");
+
+    /** The old spelling of --out. */
+    @Option(names = "--out-prefix", hidden = true, paramLabel = "PREFIX")
+    void oldOutPrefixOption(Path p) {
+        prefix = p;
+    }
 
     @Mixin
     ReportOptions report;
@@ -61,8 +74,8 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path csv = Path.of(prefix + ".csv"), md = Path.of(prefix + ".md");
-        Outputs.checkFile("--out-prefix", csv);
-        Outputs.checkFile("--out-prefix", md);
+        Outputs.checkFile("--out", csv);
+        Outputs.checkFile("--out", md);
         RunMeter meter = new RunMeter(report.energy());
         List<String> kinds = Grid.parseClassifiers(classifiers);
         EmbeddingStore trainStore = EmbeddingStore.open(train);

@@ -31,14 +31,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layer", paramLabel = "K", description = "Layer to train on (default: the store's only layer).")
     Integer layer;
 
-    @Option(names = "--classifier", defaultValue = "lr", paramLabel = "lr|mlp",
-            description = "Logistic regression or a one-hidden-layer MLP.")
-    String classifier;
+    // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
+    @Option(names = "--kind", paramLabel = "lr|mlp",
+            description = "Classifier kind: logistic regression or a one-hidden-layer MLP.")
+    String classifier = "lr";
+
+    /** The old spelling of --kind (--classifier names a classifier file in score and detect). */
+    @Option(names = "--classifier", hidden = true, paramLabel = "lr|mlp")
+    void oldClassifierOption(String kind) {
+        classifier = kind;
+    }
 
     @Mixin
     Grid grid;
 
-    @Option(names = "--out", required = true, paramLabel = "MODEL.json", description = "Where to write the model file.")
+    @Option(names = "--out", required = true, paramLabel = "CLASSIFIER.json", description = "Where to write the classifier file.")
     Path out;
 
     @Mixin

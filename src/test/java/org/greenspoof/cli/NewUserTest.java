@@ -47,8 +47,8 @@ class NewUserTest {
     void layersWithoutAModelAskWhetherTheModelWasForgotten() {
         Capture c = Capture.run("embed", "--dataset", SharedCorpus.get().toString(), "--partition", "dev",
                 "--layers", "3", "--out", tmp.resolve("s").toString()).expect(ExitCode.ERROR);
-        assertEquals("greenspoof embed: --layers 3: the LFCC front-end (used when no --model is given) has no layers "
-                + "to choose from; did you forget --model DIR?\n", c.err());
+        assertEquals("greenspoof embed: --layers 3: the LFCC front-end (used when no --encoder is given) has no layers "
+                + "to choose from; did you forget --encoder DIR?\n", c.err());
     }
 
     @Test

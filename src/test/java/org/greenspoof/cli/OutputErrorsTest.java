@@ -70,7 +70,7 @@ class OutputErrorsTest {
         assertTrue(train.err().contains("--out " + missing.resolve("m.json") + ": the folder " + missing
                 + " does not exist"), train.err());
         assertEquals("", train.out(), "refused before training");
-        Capture sweep = Capture.run("sweep", "--train", store.toString(), "--dev", store.toString(), "--out-prefix",
+        Capture sweep = Capture.run("sweep", "--train", store.toString(), "--dev", store.toString(), "--out",
                 missing.resolve("sw").toString(), "--no-progress").expect(ExitCode.ERROR);
         assertTrue(sweep.err().contains("the folder " + missing + " does not exist"), sweep.err());
         assertEquals("", sweep.out(), "refused before the sweep");
