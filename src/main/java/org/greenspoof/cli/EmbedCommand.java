@@ -1,5 +1,6 @@
 package org.greenspoof.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -50,6 +51,10 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Utterances per committed shard (what a crash can lose).")
     int shardSize;
 
+    @Option(names = "--json", description = "Print one JSON object (store, counts, failed files, interrupted, "
+            + "the run report) instead of text.")
+    boolean json;
+
     @Mixin
     ReportOptions report;
 
@@ -71,9 +76,12 @@ final class EmbedCommand implements Callable<Integer> {
                 Version.text(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
         int todo = EmbedJob.pending(all, store).size();
-        System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
-                format, partition, all.size(), todo, factory.frontend(),
-                Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
+        if (!json) {
+            System.out.printf("embed: %s %s, %d utterances (%d to do), %s, %s, %s pooling, %d workers x %d threads%n",
+                    format.label(), partition, all.size(), todo, factory.frontend(), factory.frontend().equals("lfcc")
+                            ? "LFCC statistics" : "layers " + Arrays.toString(factory.layers()), factory.pooling(),
+                    frontend.workers(), frontend.innerThreads());
+        }
         try (StopOnSignal stop = new StopOnSignal()) {
             EmbedJob.Result r;
             try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
@@ -82,21 +90,40 @@ final class EmbedCommand implements Callable<Integer> {
             }
             RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
             EmbeddingStore done = EmbeddingStore.open(out);
+            if (json) {
+                ObjectNode o = Json.object();
+                o.put("store", out.toString());
+                o.put("partition", partition);
+                o.put("utterances", all.size());
+                o.put("stored", done.entries().size());
+                o.put("embedded_now", r.processed());
+                o.put("already_there", r.resumed());
+                o.set("failed", Json.failures(done.failures()));
+                o.put("interrupted", r.stopped());
+                o.set("report", Json.report(rep));
+                Json.print(o);
+            }
             if (r.stopped()) {
-                System.out.println(rep.format());
+                if (!json) {
+                    System.out.println(rep.format());
+                }
                 System.err.printf("interrupted: %d stored, %d to do; rerun the same command to resume%n",
                         done.entries().size(), all.size() - done.entries().size());
                 return ExitCode.INTERRUPTED;
             }
-            System.out.printf("stored %d utterances in %s (%d embedded now, %d already there); %d failed in total%n",
-                    done.entries().size(), out, r.processed(), r.resumed(), done.failures().size());
-            for (EmbeddingStore.Failure f : done.failures()) {
-                System.out.println("  failed " + f.id() + " " + f.path() + ": " + f.error());
+            if (!json) {
+                System.out.printf("stored %d utterances in %s (%d embedded now, %d already there); %d failed in total%n",
+                        done.entries().size(), out, r.processed(), r.resumed(), done.failures().size());
+                for (EmbeddingStore.Failure f : done.failures()) {
+                    System.out.println("  failed " + f.id() + " " + f.path() + ": " + f.error());
+                }
+                System.out.println(rep.format());
             }
-            System.out.println(rep.format());
             if (!done.failures().isEmpty()) {
-                System.out.println(done.failures().size() + " files skipped (exit code " + ExitCode.SKIPPED
-                        + "); fix them and rerun the same command: failed files are tried again");
+                if (!json) {
+                    System.out.println(done.failures().size() + " files skipped (exit code " + ExitCode.SKIPPED
+                            + "); fix them and rerun the same command: failed files are tried again");
+                }
                 return ExitCode.SKIPPED;
             }
             return ExitCode.OK;

@@ -39,10 +39,11 @@ final class Grid {
         }
     }
 
-    /** What to tell a user whose chosen grid point is at the end of the grid. */
-    static String edgeNote(String classifier) {
+    /** What to tell a user whose chosen grid point is at the end of the grid; names the command whose option widens it. */
+    static String edgeNote(String classifier, String command) {
         return "note: the chosen " + classifier + " point is at the end of the grid and beats its neighbour; "
-                + "the best may lie beyond it (widen " + (classifier.equals("mlp") ? "--hidden" : "--c") + ")";
+                + "the best may lie beyond it (widen it: greenspoof " + command + " "
+                + (classifier.equals("mlp") ? "--hidden" : "--c") + ")";
     }
 
     static List<String> parseClassifiers(String spec) {

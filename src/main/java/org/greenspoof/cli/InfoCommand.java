@@ -29,14 +29,15 @@ import picocli.CommandLine.Spec;
             "Print format, sample rate, channels, bit depth, duration, frames and the MD5 of the decoded samples "
                     + "(FLAC's STREAMINFO definition: equals `metaflac --show-md5sum`, also for WAV) of each FILE.",
             "A file that cannot be read gets one line on stderr (file, byte offset, what was expected); the others "
-                    + "are still described and the exit code is 1."})
+                    + "are still described and the exit code is 3."})
 final class InfoCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "FLAC or WAV files.")
     List<Path> files;
 
     @Option(names = "--json", description = "Print a JSON array of objects with keys path, format, sample_rate, "
-            + "channels, bits_per_sample, frames, seconds, md5 instead of one line per file.")
+            + "channels, bits_per_sample, frames, seconds, md5 instead of one line per file; a file that cannot be "
+            + "read is an object {path, error}.")
     boolean json;
 
     @Spec
@@ -54,7 +55,9 @@ final class InfoCommand implements Callable<Integer> {
             try {
                 a = AudioReader.read(file);
             } catch (IOException e) {
-                err.println("greenspoof info: " + file + ": " + FileProblem.describe(file, e));
+                String error = FileProblem.describe(file, e);
+                err.println("greenspoof info: " + file + ": " + error);
+                array.addObject().put("path", file.toString()).put("error", error);
                 err.flush();
                 failed++;
                 continue;

@@ -35,7 +35,21 @@ public final class Datasets {
     }
 
     /** A recognised corpus format. */
-    public enum Format { ASVSPOOF2019_LA, ASVSPOOF2021_LA, ASVSPOOF2021_DF, IN_THE_WILD, CSV }
+    public enum Format {
+        ASVSPOOF2019_LA("ASVspoof 2019 LA"), ASVSPOOF2021_LA("ASVspoof 2021 LA"), ASVSPOOF2021_DF("ASVspoof 2021 DF"),
+        IN_THE_WILD("In-the-Wild"), CSV("CSV list");
+
+        private final String label;
+
+        Format(String label) {
+            this.label = label;
+        }
+
+        /** The name users know the corpus by, for messages. */
+        public String label() {
+            return label;
+        }
+    }
 
     /** The utterances of one partition ("train", "dev" or "eval"), in protocol order. */
     public static List<Utterance> read(Path root, String partition) throws IOException {

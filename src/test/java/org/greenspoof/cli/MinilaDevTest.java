@@ -64,7 +64,7 @@ class MinilaDevTest {
         ClassifierFile.Model model = ClassifierFile.read(work.resolve("model.json"));
         double eer = eerOf(model, dev, 0);
         assertTrue(eer < LFCC_DEV_EER_CEILING_PERCENT, "LFCC dev EER " + eer + " %\n" + demo.out());
-        checkDetect(Detector.loadLfcc(work.resolve("model.json")), work);
+        checkDetect(Detector.load(work.resolve("model.json"), null), work);
     }
 
     @Test
@@ -76,7 +76,7 @@ class MinilaDevTest {
         checkRun(demo, work, 4);
         List<String> sweep = Files.readAllLines(work.resolve("sweep.csv"));
         assertEquals(1 + 4, sweep.size(), "one lr row per layer:\n" + String.join("\n", sweep));
-        checkDetect(Detector.load(model, work.resolve("model.json")), work);
+        checkDetect(Detector.load(work.resolve("model.json"), model), work);
     }
 
     /** Every protocol line is either embedded or listed as failed, and eval's scores are the model's. */
