@@ -1,5 +1,6 @@
 package org.greenspoof.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Audio deepfake detection with frozen self-supervised speech encoders, in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class,
                 VersionCommand.class,
                 InfoCommand.class,
                 EvalCommand.class,

@@ -26,10 +26,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code greenspoof inspect}: what a downloaded checkpoint holds, so users can check it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"List the tensors (name, dtype, shape) of a checkpoint: a directory, a model.safetensors, a pytorch_model.bin",
-            "or the shards a *.index.json lists; with a summary of config.json and preprocessor_config.json, the parameter count",
-            "and the weights' sha256 (of the shards one after the other, for a sharded checkpoint).",
-            "For a directory the weights are also checked against the config; the exit code is 1 when that check fails."})
+        description = {"List the tensors (name, dtype, shape) of a checkpoint: a directory, a model.safetensors, a "
+                + "pytorch_model.bin or the shards a *.index.json lists; with a summary of config.json and "
+                + "preprocessor_config.json, the parameter count and the weights' sha256 (of the shards one after the "
+                + "other, for a sharded checkpoint).",
+            "For a directory the weights are also checked against the config; the exit code is 1 when that check "
+                + "fails or the directory has no config.json."})
 final class InspectCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR|FILE", description = "checkpoint directory (config.json + model.safetensors, pytorch_model.bin or their .index.json) or weights file")

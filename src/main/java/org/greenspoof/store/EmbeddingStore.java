@@ -181,8 +181,12 @@ public final class EmbeddingStore {
             EmbeddingStore s = open(dir);
             String conflict = s.info.conflictWith(wanted);
             if (conflict != null) {
-                throw new IllegalArgumentException(dir + " holds a different job (" + conflict
-                        + "); choose another --out or delete it");
+                // Shards hold every stored layer of an utterance together, so a store cannot gain layers.
+                boolean layers = !java.util.Arrays.equals(s.info.layers(), wanted.layers());
+                throw new IllegalArgumentException(dir + " holds a different job (" + conflict + "); " + (layers
+                        ? "a store's layers are fixed when it is created: embed the other layers into a new store "
+                        + "(another --out), or delete it and embed every layer you want in one run (the forward pass "
+                        + "costs the same up to the highest layer)" : "choose another --out or delete it"));
             }
             s.removeUncommitted();
             s.compact();
