@@ -63,4 +63,18 @@ class NewUserTest {
         assertTrue(s.err().contains("warning: --dev ") && s.err().contains("warning: --eval "), s.err());
         assertEquals(2, s.err().split("warning:", -1).length - 1, "once each, not per layer:\n" + s.err());
     }
+
+    @Test
+    void aStoreOfOtherLayersSaysThatLayersCannotBeAdded() {
+        Path store = tmp.resolve("s");
+        Capture.run("embed", "--encoder", EncoderPipelineTest.TINY.toString(), "--layers", "1", "--dataset",
+                SharedCorpus.get().toString(), "--partition", "dev", "--out", store.toString(), "--no-progress")
+                .expect(ExitCode.OK);
+        Capture c = Capture.run("embed", "--encoder", EncoderPipelineTest.TINY.toString(), "--layers", "0-3", "--dataset",
+                SharedCorpus.get().toString(), "--partition", "dev", "--out", store.toString(), "--no-progress")
+                .expect(ExitCode.ERROR);
+        assertTrue(c.err().contains("layers is [1] in the store but [0, 1, 2, 3] now")
+                && c.err().contains("a store's layers are fixed when it is created: embed the other layers into a new "
+                + "store (another --out)"), c.err());
+    }
 }
