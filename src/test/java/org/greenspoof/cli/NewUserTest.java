@@ -77,4 +77,41 @@ class NewUserTest {
                 && c.err().contains("a store's layers are fixed when it is created: embed the other layers into a new "
                 + "store (another --out)"), c.err());
     }
+
+    /**
+     * 100 s of audio through an encoder in a 32 MB heap (the conv stack's first layer alone needs more):
+     * one line with the heap size and how to raise it, exit 1, no stack trace.
+     */
+    @Test
+    void outOfMemorySaysHowToRaiseTheHeap() throws IOException, InterruptedException {
+        Path wav = DetectCommandTest.sine(tmp.resolve("long.wav"), 200, 100);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+                "-cp", System.getProperty("java.class.path"), GreenspoofCli.class.getName(), "hidden-states", "--encoder",
+                EncoderPipelineTest.TINY.toString(), "--audio", wav.toString(), "--out", tmp.resolve("h.npy").toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        int code = p.waitFor();
+        String log = Files.readString(tmp.resolve("log"));
+        assertEquals(ExitCode.ERROR, code, log);
+        assertTrue(log.contains("greenspoof hidden-states: out of memory: the input needs more than the ")
+                && log.contains("GREENSPOOF_JAVA_OPTS=-Xmx") && !log.contains("\tat "), log);
+    }
+
+    /** No internal enum names, no "layer 0" for LFCC, no 17-digit thresholds. */
+    @Test
+    void messagesSpeakTheUsersLanguage() throws IOException {
+        Path store = tmp.resolve("dev");
+        Capture e = Capture.run("embed", "--dataset", SharedCorpus.get().toString(), "--partition", "dev", "--out",
+                store.toString(), "--no-progress").expect(ExitCode.OK);
+        assertTrue(e.out().startsWith("embed: ASVspoof 2019 LA dev, ") && e.out().contains(", lfcc, LFCC statistics, "),
+                e.out());
+        Capture t = Capture.run("train", "--train", store.toString(), "--c", "1", "--out", tmp.resolve("m.json").toString(),
+                "--no-progress").expect(ExitCode.OK);
+        assertTrue(t.out().contains("logistic_regression on LFCC statistics,"), t.out());
+        Capture.run("score", "--classifier", tmp.resolve("m.json").toString(), "--store", store.toString(), "--out",
+                tmp.resolve("s.txt").toString()).expect(ExitCode.OK);
+        Capture ev = Capture.run("eval", "--scores", tmp.resolve("s.txt").toString()).expect(ExitCode.OK);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(threshold (-?[0-9.E-]+)\\)").matcher(ev.out());
+        assertTrue(m.find(), ev.out());
+        assertTrue(new java.math.BigDecimal(m.group(1)).precision() <= 6, "6 significant digits: " + m.group(1));
+    }
 }
