@@ -66,8 +66,8 @@ peak=$("$java" --add-modules jdk.incubator.vector -jar "$root/bench/target/bench
 n=0
 for jdk in "${JAVA_HOME:-}" ${BENCH_JDKS:-}; do
   echo "== greenspoof on ${jdk:-the default JDK}" >&2
-  JAVA_HOME=$jdk "$root/tools/greenspoof" bench --model "$model" --seconds "$secs" --threads "$threads" \
-    --max-layer "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof-$n.json"
+  JAVA_HOME=$jdk "$root/tools/greenspoof" bench --encoder "$model" --seconds "$secs" --threads "$threads" \
+    --depth "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof-$n.json"
   n=$((n + 1))
 done
 
@@ -96,7 +96,7 @@ echo "ISA $isa (widest on this CPU: $widest; greenspoof JVM options:${GREENSPOOF
 echo
 echo "== memory: greenspoof on a 60 s input" >&2
 weights_mb=$(( $(stat -c %s "$model/model.safetensors") / 1048576 ))
-JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --model "$model" --seconds 60 --threads "${threads##*,}" \
+JAVA_HOME=${JAVA_HOME:-} "$root/tools/greenspoof" bench --encoder "$model" --seconds 60 --threads "${threads##*,}" \
   --runs 1 --warmup 0 --json > "$work/results/memory.json.txt"
 "$py" - "$work/results/memory.json.txt" "$weights_mb" <<'PY'
 import json, sys

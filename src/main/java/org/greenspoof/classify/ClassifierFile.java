@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.greenspoof.Version;
 import org.greenspoof.io.AtomicFiles;
 
 /**
@@ -33,6 +34,8 @@ import org.greenspoof.io.AtomicFiles;
  * provenance          encoder (checkpoint id or front-end name), encoder_sha256, layer, pooling,
  *                     training_data {store, class_counts, attack_counts}
  * standardizer        {mean, scale} applied before the weights, or null
+ * training_distribution {mean, std, distance_p99} of the training embeddings (see TrainingDistribution), or
+ *                     absent (older files): inputs far outside it are flagged
  * weights             logistic_regression, linear_svm: {coef [d], intercept}
  *                     mlp: {hidden_weight [hidden][d], hidden_bias [hidden], output_weight [hidden], output_bias, epochs}
  * </pre>
@@ -75,9 +78,9 @@ public final class ClassifierFile {
         }
     }
 
-    /** A loaded model file. */
+    /** A loaded model file; {@code distribution} is null for files written before it was recorded. */
     public record Model(Classifier classifier, double threshold, Provenance provenance, String created,
-                        String greenspoofVersion, String formatVersion) {
+                        String greenspoofVersion, String formatVersion, TrainingDistribution distribution) {
 
         /** The stored decision rule. */
         public boolean isBonafide(double score) {
@@ -85,12 +88,17 @@ public final class ClassifierFile {
         }
     }
 
-    /** Writes {@code classifier} atomically (temp file in the same folder, then move). */
+    /** Writes {@code classifier} atomically (temp file in the same folder, then move), without a training distribution. */
     public static void write(Path path, Classifier classifier, double threshold, Provenance provenance) throws IOException {
+        write(path, classifier, threshold, provenance, null);
+    }
+
+    /** Writes {@code classifier} and the summary of its training embeddings (null: none). */
+    public static void write(Path path, Classifier classifier, double threshold, Provenance provenance,
+                             TrainingDistribution distribution) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format_version", FORMAT_VERSION);
-        String v = ClassifierFile.class.getPackage().getImplementationVersion();
-        root.put("greenspoof_version", v == null ? "dev" : v);
+        root.put("greenspoof_version", Version.text());
         root.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         root.put("classifier", classifier.kind());
         root.put("parameter_count", classifier.parameterCount());
@@ -144,6 +152,12 @@ public final class ClassifierFile {
             w.set("output_weight", doubles(java.util.Arrays.copyOfRange(p, h * d + h, h * d + 2 * h)));
             w.put("output_bias", p[p.length - 1]);
             w.put("epochs", mlp.epochs());
+        }
+        if (distribution != null) {
+            ObjectNode dist = root.putObject("training_distribution");
+            dist.set("mean", doubles(distribution.mean()));
+            dist.set("std", doubles(distribution.std()));
+            dist.put("distance_p99", distribution.distanceP99());
         }
         DefaultPrettyPrinter pretty = new DefaultPrettyPrinter();
         pretty.indentArraysWith(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
@@ -238,8 +252,12 @@ public final class ClassifierFile {
                 : new TrainingData(textOrNull(td, "store"), counts(td.get("class_counts")), counts(td.get("attack_counts")));
         Provenance p = new Provenance(textOrNull(prov, "encoder"), textOrNull(prov, "encoder_sha256"),
                 prov.hasNonNull("layer") ? prov.get("layer").asInt() : null, textOrNull(prov, "pooling"), data);
+        JsonNode dist = root.get("training_distribution");
+        TrainingDistribution distribution = dist == null || dist.isNull() ? null
+                : new TrainingDistribution(r.doubles(dist, "mean", classifier.dimension()),
+                        r.doubles(dist, "std", classifier.dimension()), r.number(dist, "distance_p99"));
         return new Model(classifier, r.number(root, "threshold"), p, textOrNull(root, "created"),
-                textOrNull(root, "greenspoof_version"), format);
+                textOrNull(root, "greenspoof_version"), format, distribution);
     }
 
     private static Standardizer standardizer(Reader r, JsonNode node, int d) throws IOException {

@@ -19,6 +19,7 @@ import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.ThreadPool;
 import org.greenspoof.model.SpeechEncoder;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,9 +45,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final int SAMPLE_RATE = 16000;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Checkpoint folder: config.json, preprocessor_config.json, model.safetensors.")
+    @Option(names = "--encoder", paramLabel = "DIR", description = "Encoder checkpoint folder: config.json, "
+            + "preprocessor_config.json, model.safetensors (required).")
     Path model;
+
+    /** The old spelling of --encoder, kept working for existing scripts. */
+    @Option(names = "--model", hidden = true, paramLabel = "DIR")
+    void oldModelOption(Path dir) {
+        model = dir;
+    }
 
     @Option(names = "--seconds", split = ",", paramLabel = "S", defaultValue = "1,4,10",
             description = "Input lengths in seconds.")
@@ -56,9 +63,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Thread counts. Default: 1 and all cores.")
     List<Integer> threads;
 
-    @Option(names = "--max-layer", split = ",", paramLabel = "K",
-            description = "Last hidden state computed (layers above K are not run). Default: all layers (L).")
+    @Option(names = "--depth", split = ",", paramLabel = "K",
+            description = "How far the forward pass runs: up to hidden state K (layers above K are not run). "
+                    + "Default: all layers (L).")
     List<Integer> maxLayers;
+
+    /** The old spelling of --depth. */
+    @Option(names = "--max-layer", split = ",", hidden = true, paramLabel = "K")
+    void oldMaxLayerOption(List<Integer> k) {
+        maxLayers = k;
+    }
 
     @Option(names = "--runs", defaultValue = "5", paramLabel = "N", description = "Timed runs per configuration.")
     int runs;
@@ -93,6 +107,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (model == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--encoder=DIR'");
+        }
         if (runs < 1 || warmup < 0 || !(jitWarmup >= 0)) {
             throw new IllegalArgumentException("--runs must be >= 1, --warmup and --jit-warmup >= 0");
         }
@@ -117,7 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
             List<Integer> layers = maxLayers != null ? maxLayers : List.of(encoder.numLayers());
             for (int k : layers) {
                 if (k < 0 || k > encoder.numLayers()) {
-                    throw new IllegalArgumentException("--max-layer " + k + " out of range: " + model
+                    throw new IllegalArgumentException("--depth " + k + " out of range: " + model
                             + " has hidden states 0.." + encoder.numLayers());
                 }
             }

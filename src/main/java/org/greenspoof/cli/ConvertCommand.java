@@ -33,6 +33,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (Files.exists(out) && !force) {
             throw new IllegalArgumentException(out + " exists; pass --force to overwrite it");
         }
+        Outputs.checkFile("OUTPUT", out);
         TorchConverter.Result r = TorchConverter.convert(input, out);
         String dtypes = r.sourceDtypes().entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", "));

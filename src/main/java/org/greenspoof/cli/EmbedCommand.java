@@ -1,5 +1,6 @@
 package org.greenspoof.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.greenspoof.Version;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.dataset.Datasets;
 import org.greenspoof.dataset.Utterance;
@@ -49,12 +51,17 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Utterances per committed shard (what a crash can lose).")
     int shardSize;
 
+    @Option(names = "--json", description = "Print one JSON object (store, counts, failed files, interrupted, "
+            + "the run report) instead of text.")
+    boolean json;
+
     @Mixin
     ReportOptions report;
 
     @Override
     public Integer call() throws IOException {
         RunMeter meter = new RunMeter(report.energy()); // model loading counts too
+        Outputs.checkFolderToCreate("--out", out);
         EmbedJob.OnError mode = switch (onError) {
             case "skip" -> EmbedJob.OnError.SKIP;
             case "fail" -> EmbedJob.OnError.FAIL;
@@ -66,26 +73,60 @@ final class EmbedCommand implements Callable<Integer> {
         StoreInfo wanted = new StoreInfo(StoreInfo.FORMAT, StoreInfo.VERSION, factory.frontend(), factory.model(),
                 factory.modelSha256(), factory.layers(), factory.pooling(), factory.dim(), partition,
                 dataset.toAbsolutePath().normalize().toString(), format.name(),
-                new VersionProvider().getVersion()[0], Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                Version.text(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
         int todo = EmbedJob.pending(all, store).size();
-        System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
-                format, partition, all.size(), todo, factory.frontend(),
-                Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
-        EmbedJob.Result r;
-        try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
-            r = new EmbedJob(factory, AudioReader::readMono16k, frontend.workers(), shardSize, mode)
-                    .run(all, store, progress);
+        if (!json) {
+            System.out.printf("embed: %s %s, %d utterances (%d to do), %s, %s, %s pooling, %d workers x %d threads%n",
+                    format.label(), partition, all.size(), todo, factory.frontend(), factory.frontend().equals("lfcc")
+                            ? "LFCC statistics" : "layers " + Arrays.toString(factory.layers()), factory.pooling(),
+                    frontend.workers(), frontend.innerThreads());
         }
-        RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
-        EmbeddingStore done = EmbeddingStore.open(out);
-        System.out.printf("stored %d utterances in %s (%d embedded now, %d already there); %d failed in total%n",
-                done.entries().size(), out, r.processed(), r.resumed() - done.failures().size() + r.failures().size(),
-                done.failures().size());
-        for (EmbeddingStore.Failure f : done.failures()) {
-            System.out.println("  failed " + f.id() + " " + f.path() + ": " + f.error());
+        try (StopOnSignal stop = new StopOnSignal()) {
+            EmbedJob.Result r;
+            try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
+                r = new EmbedJob(factory, AudioReader::readMono16k, frontend.workers(), shardSize, mode)
+                        .run(all, store, progress, stop::requested);
+            }
+            RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
+            EmbeddingStore done = EmbeddingStore.open(out);
+            if (json) {
+                ObjectNode o = Json.object();
+                o.put("store", out.toString());
+                o.put("partition", partition);
+                o.put("utterances", all.size());
+                o.put("stored", done.entries().size());
+                o.put("embedded_now", r.processed());
+                o.put("already_there", r.resumed());
+                o.set("failed", Json.failures(done.failures()));
+                o.put("interrupted", r.stopped());
+                o.set("report", Json.report(rep));
+                Json.print(o);
+            }
+            if (r.stopped()) {
+                if (!json) {
+                    System.out.println(rep.format());
+                }
+                System.err.printf("interrupted: %d stored, %d to do; rerun the same command to resume%n",
+                        done.entries().size(), all.size() - done.entries().size());
+                return ExitCode.INTERRUPTED;
+            }
+            if (!json) {
+                System.out.printf("stored %d utterances in %s (%d embedded now, %d already there); %d failed in total%n",
+                        done.entries().size(), out, r.processed(), r.resumed(), done.failures().size());
+                for (EmbeddingStore.Failure f : done.failures()) {
+                    System.out.println("  failed " + f.id() + " " + f.path() + ": " + f.error());
+                }
+                System.out.println(rep.format());
+            }
+            if (!done.failures().isEmpty()) {
+                if (!json) {
+                    System.out.println(done.failures().size() + " files skipped (exit code " + ExitCode.SKIPPED
+                            + "); fix them and rerun the same command: failed files are tried again");
+                }
+                return ExitCode.SKIPPED;
+            }
+            return ExitCode.OK;
         }
-        System.out.println(rep.format());
-        return 0;
     }
 }

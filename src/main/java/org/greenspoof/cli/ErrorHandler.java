@@ -5,8 +5,9 @@ import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
 /**
- * Turns the errors users cause (bad files, bad options) into one clear line on stderr and exit
- * code 1; anything else is a bug and keeps its stack trace.
+ * Turns the errors users cause (bad files, bad options, unwritable outputs) into one clear line on
+ * stderr and {@link ExitCode#ERROR}; anything else is a bug and keeps its stack trace
+ * ({@link ExitCode#BUG}).
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
@@ -14,9 +15,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof IOException || ex instanceof UncheckedIOException || ex instanceof IllegalArgumentException
                 || ex instanceof IllegalStateException) {
             cmd.getErr().println("greenspoof " + cmd.getCommandName() + ": " + ex.getMessage());
-            return 1;
+            return ExitCode.ERROR;
         }
         ex.printStackTrace(cmd.getErr());
-        return 2;
+        return ExitCode.BUG;
     }
 }

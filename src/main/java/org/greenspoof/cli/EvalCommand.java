@@ -3,6 +3,8 @@ package org.greenspoof.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Compute the EER, min t-DCF (with ASV scores) and EER per attack of a countermeasure score file,"
                 + " as the official ASVspoof evaluation scripts compute them. Higher scores mean more bona fide."})
 final class EvalCommand implements Callable<Integer> {
+
+    /** Significant digits of the EER threshold in the text (--json keeps every digit): enough to place a score. */
+    private static final MathContext THRESHOLD_DIGITS = new MathContext(6);
 
     @Spec
     CommandSpec spec;
@@ -49,6 +54,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (det != null) {
+            Outputs.checkFile("--det", det);
+        }
         Map<String, ScoreFiles.Key> keys = protocol == null ? null : ScoreFiles.readProtocol(protocol);
         List<ScoreFiles.Trial> trials = ScoreFiles.readScores(scores, keys, protocol);
         ScoreFiles.AsvScores asv = asvScores == null ? null : ScoreFiles.readAsvScores(asvScores);
@@ -75,7 +83,8 @@ final class EvalCommand implements Callable<Integer> {
             out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         } else {
             out.printf(Locale.ROOT, "trials         %d bona fide, %d spoof%n", ev.bonafideTrials(), ev.spoofTrials());
-            out.printf(Locale.ROOT, "EER            %.4f %%  (threshold %s)%n", ev.eer().percent(), ev.eer().threshold());
+            out.printf(Locale.ROOT, "EER            %.4f %%  (threshold %s)%n", ev.eer().percent(),
+                    new BigDecimal(ev.eer().threshold()).round(THRESHOLD_DIGITS).stripTrailingZeros().toPlainString());
             if (ev.minTdcf() != null) {
                 out.printf(Locale.ROOT, "min t-DCF      %.6f  (ASVspoof 2019 legacy; 2021 definition %.6f)%n",
                         ev.minTdcf(), ev.minTdcf2021());

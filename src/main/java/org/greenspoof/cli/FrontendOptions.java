@@ -2,6 +2,7 @@ package org.greenspoof.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.greenspoof.frontend.EncoderEmbedder;
 import org.greenspoof.frontend.LfccEmbedder;
 import org.greenspoof.kernels.KernelProvider;
@@ -11,13 +12,19 @@ import picocli.CommandLine.Option;
 /** What turns audio into embeddings: an encoder checkpoint or the LFCC front-end, and how it uses the cores. */
 final class FrontendOptions {
     @Option(names = "--frontend", paramLabel = "encoder|lfcc",
-            description = "encoder (needs --model) or lfcc (the ASVspoof baseline's cepstra, no checkpoint). "
-                    + "Default: encoder when --model is given, otherwise lfcc.")
+            description = "encoder (needs --encoder) or lfcc (the ASVspoof baseline's cepstra, no checkpoint). "
+                    + "Default: encoder when --encoder is given, otherwise lfcc.")
     String frontend;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Hugging Face checkpoint folder (config.json, preprocessor_config.json, model.safetensors).")
+    @Option(names = "--encoder", paramLabel = "DIR",
+            description = "Hugging Face encoder checkpoint folder (config.json, preprocessor_config.json, model.safetensors).")
     Path model;
+
+    /** The old spelling of --encoder, kept working for existing scripts. */
+    @Option(names = "--model", hidden = true, paramLabel = "DIR")
+    void oldModelOption(Path dir) {
+        model = dir;
+    }
 
     @Option(names = "--layers", paramLabel = "LIST",
             description = "Layers to store: 6, 0-12 or 0,3,6-8 (0 = CNN features, k = transformer layer k). "
@@ -53,18 +60,19 @@ final class FrontendOptions {
             throw new IllegalArgumentException("--frontend must be encoder or lfcc, not " + f);
         }
         if (f.equals("encoder") && model == null) {
-            throw new IllegalArgumentException("--frontend encoder needs --model DIR (or use --frontend lfcc)");
+            throw new IllegalArgumentException("--frontend encoder needs --encoder DIR (or use --frontend lfcc)");
         }
         if (f.equals("lfcc") && model != null) {
-            throw new IllegalArgumentException("--frontend lfcc takes no --model");
+            throw new IllegalArgumentException("--frontend lfcc takes no --encoder");
         }
         return f;
     }
 
     Embedder.Factory factory() throws IOException {
         if (frontendName().equals("lfcc")) {
-            if (layers != null) {
-                Layers.parse(layers, 0);
+            if (layers != null && !Arrays.equals(Layers.parse(layers, Integer.MAX_VALUE), new int[] {0})) {
+                throw new IllegalArgumentException("--layers " + layers + ": the LFCC front-end (used when no --encoder "
+                        + "is given) has no layers to choose from; did you forget --encoder DIR?");
             }
             if (!parallel.equals("files")) {
                 throw new IllegalArgumentException("--parallel " + parallel + ": LFCC runs one file per thread");

@@ -1,5 +1,6 @@
 package org.greenspoof.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Audio deepfake detection with frozen self-supervised speech encoders, in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class,
                 VersionCommand.class,
                 InfoCommand.class,
                 EvalCommand.class,
@@ -35,14 +37,44 @@ public final class GreenspoofCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        StandardStreams.install();
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns its exit code (used by tests, which must not exit the JVM). */
+    /**
+     * Runs the CLI and returns its exit code (used by tests, which must not exit the JVM). A command
+     * whose stdout could not be written (a full disk, {@code /dev/full}) fails with
+     * {@link ExitCode#ERROR}, whatever it returned: its output is incomplete.
+     */
     public static int run(String... args) {
         Logging.configure();
-        return new CommandLine(new GreenspoofCli())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .execute(args);
+        CommandLine cl = new CommandLine(new GreenspoofCli()).setExecutionExceptionHandler(new ErrorHandler());
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("greenspoof " + commandName(cl) + ": " + OutOfMemory.advice());
+            code = ExitCode.ERROR;
+        }
+        cl.getOut().flush();
+        String failure = StandardStreams.stdoutFailure();
+        if (failure != null) {
+            cl.getErr().println("greenspoof " + commandName(cl) + ": cannot write the output to standard output ("
+                    + failure + "); what was printed is incomplete");
+            code = ExitCode.ERROR;
+        }
+        cl.getErr().flush();
+        return code;
+    }
+
+    /** The subcommand that ran ("greenspoof" itself when none was parsed). */
+    private static String commandName(CommandLine cl) {
+        CommandLine.ParseResult pr = cl.getParseResult();
+        String name = cl.getCommandName();
+        while (pr != null) {
+            name = pr.commandSpec().name();
+            pr = pr.subcommand();
+        }
+        return name;
     }
 }

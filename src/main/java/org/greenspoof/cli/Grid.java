@@ -35,21 +35,22 @@ final class Grid {
                         d.batchSize(), d.maxEpochs(), d.validationFraction(), d.patience(), d.tolerance(), seed,
                         d.balanced(), d.standardize()));
             default:
-                throw new IllegalArgumentException("classifier must be lr or mlp, not " + classifier);
+                throw new IllegalArgumentException("--kind must be lr or mlp, not " + classifier);
         }
     }
 
-    /** What to tell a user whose chosen grid point is at the end of the grid. */
-    static String edgeNote(String classifier) {
+    /** What to tell a user whose chosen grid point is at the end of the grid; names the command whose option widens it. */
+    static String edgeNote(String classifier, String command) {
         return "note: the chosen " + classifier + " point is at the end of the grid and beats its neighbour; "
-                + "the best may lie beyond it (widen " + (classifier.equals("mlp") ? "--hidden" : "--c") + ")";
+                + "the best may lie beyond it (widen it: greenspoof " + command + " "
+                + (classifier.equals("mlp") ? "--hidden" : "--c") + ")";
     }
 
     static List<String> parseClassifiers(String spec) {
         List<String> out = new ArrayList<>(Arrays.asList(spec.split(",")));
         for (String c : out) {
             if (!c.equals("lr") && !c.equals("mlp")) {
-                throw new IllegalArgumentException("--classifiers: expected lr and/or mlp, found '" + c + "'");
+                throw new IllegalArgumentException("--kinds: expected lr and/or mlp, found '" + c + "'");
             }
         }
         return out;

@@ -5,8 +5,11 @@ import java.util.concurrent.Callable;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.io.Npy;
 import org.greenspoof.model.SpeechEncoder;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code greenspoof hidden-states}: HF's hidden_states[0..K] of one utterance as a .npy file. */
 @Command(name = "hidden-states",
@@ -18,9 +21,18 @@ import picocli.CommandLine.Option;
                 + "preprocessor_config.json says.")
 public final class HiddenStatesCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Checkpoint folder: config.json, preprocessor_config.json, model.safetensors.")
+    @Option(names = "--encoder", paramLabel = "DIR", description = "Encoder checkpoint folder: config.json, "
+            + "preprocessor_config.json, model.safetensors (required).")
     Path model;
+
+    /** The old spelling of --encoder, kept working for existing scripts. */
+    @Option(names = "--model", hidden = true, paramLabel = "DIR")
+    void oldModelOption(Path dir) {
+        model = dir;
+    }
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--audio", required = true, paramLabel = "FILE", description = "FLAC or WAV file.")
     Path audio;
@@ -28,19 +40,33 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.npy", description = "Where to write [K+1, T, H].")
     Path out;
 
-    @Option(names = "--max-layer", paramLabel = "K",
-            description = "Last hidden state to compute (0 = encoder input); layers above K are not run. Default: all layers (L).")
+    @Option(names = "--depth", paramLabel = "K",
+            description = "How far the forward pass runs: hidden states 0..K (0 = encoder input); layers above K are "
+                    + "not run. Default: all layers (L).")
     Integer maxLayer;
+
+    /** The old spelling of --depth. */
+    @Option(names = "--max-layer", hidden = true, paramLabel = "K")
+    void oldMaxLayerOption(int k) {
+        maxLayer = k;
+    }
 
     @Option(names = "--features", paramLabel = "FEAT.npy", description = "Also write the conv features [T, C].")
     Path features;
 
     @Override
     public Integer call() throws Exception {
+        if (model == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--encoder=DIR'");
+        }
+        Outputs.checkFile("--out", out);
+        if (features != null) {
+            Outputs.checkFile("--features", features);
+        }
         SpeechEncoder encoder = SpeechEncoder.load(model);
         int k = maxLayer == null ? encoder.numLayers() : maxLayer;
         if (k < 0 || k > encoder.numLayers()) {
-            throw new IllegalArgumentException("--max-layer " + k + " out of range: " + model + " has hidden states 0.."
+            throw new IllegalArgumentException("--depth " + k + " out of range: " + model + " has hidden states 0.."
                     + encoder.numLayers());
         }
         float[] samples = AudioReader.readMono16k(audio);

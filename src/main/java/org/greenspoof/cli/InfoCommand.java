@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.audio.PcmAudio;
+import org.greenspoof.report.FileProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,14 +29,15 @@ import picocli.CommandLine.Spec;
             "Print format, sample rate, channels, bit depth, duration, frames and the MD5 of the decoded samples "
                     + "(FLAC's STREAMINFO definition: equals `metaflac --show-md5sum`, also for WAV) of each FILE.",
             "A file that cannot be read gets one line on stderr (file, byte offset, what was expected); the others "
-                    + "are still described and the exit code is 1."})
+                    + "are still described and the exit code is 3."})
 final class InfoCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "FLAC or WAV files.")
     List<Path> files;
 
     @Option(names = "--json", description = "Print a JSON array of objects with keys path, format, sample_rate, "
-            + "channels, bits_per_sample, frames, seconds, md5 instead of one line per file.")
+            + "channels, bits_per_sample, frames, seconds, md5 instead of one line per file; a file that cannot be "
+            + "read is an object {path, error}.")
     boolean json;
 
     @Spec
@@ -55,7 +55,9 @@ final class InfoCommand implements Callable<Integer> {
             try {
                 a = AudioReader.read(file);
             } catch (IOException e) {
-                err.println("greenspoof info: " + describe(file, e));
+                String error = FileProblem.describe(file, e);
+                err.println("greenspoof info: " + file + ": " + error);
+                array.addObject().put("path", file.toString()).put("error", error);
                 err.flush();
                 failed++;
                 continue;
@@ -82,18 +84,6 @@ final class InfoCommand implements Callable<Integer> {
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
             out.flush();
         }
-        return failed == 0 ? 0 : 1;
-    }
-
-    /** The decoders' messages already name file, offset and expectation; the JDK's need words. */
-    private static String describe(Path file, IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return file + ": no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return file + ": permission denied";
-        }
-        String m = e.getMessage();
-        return m != null && m.contains(file.toString()) ? m : file + ": " + m;
+        return failed == 0 ? ExitCode.OK : ExitCode.SKIPPED;
     }
 }

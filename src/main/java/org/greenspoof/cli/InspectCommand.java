@@ -26,10 +26,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code greenspoof inspect}: what a downloaded checkpoint holds, so users can check it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"List the tensors (name, dtype, shape) of a checkpoint: a directory, a model.safetensors, a pytorch_model.bin",
-            "or the shards a *.index.json lists; with a summary of config.json and preprocessor_config.json, the parameter count",
-            "and the weights' sha256 (of the shards one after the other, for a sharded checkpoint).",
-            "For a directory the weights are also checked against the config; the exit code is 1 when that check fails."})
+        description = {"List the tensors (name, dtype, shape) of a checkpoint: a directory, a model.safetensors, a "
+                + "pytorch_model.bin or the shards a *.index.json lists; with a summary of config.json and "
+                + "preprocessor_config.json, the parameter count and the weights' sha256 (of the shards one after the "
+                + "other, for a sharded checkpoint).",
+            "For a directory the weights are also checked against the config; the exit code is 1 when that check "
+                + "fails or the directory has no config.json."})
 final class InspectCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DIR|FILE", description = "checkpoint directory (config.json + model.safetensors, pytorch_model.bin or their .index.json) or weights file")
@@ -107,6 +109,9 @@ final class InspectCommand implements Callable<Integer> {
                 check = "not checked: convert first (greenspoof convert " + weights + ")";
             }
             out.put("check", check);
+        } else if (dir != null) {
+            check = "no " + Checkpoint.CONFIG + ": cannot check the tensors";
+            out.put("check", check);
         }
         if (tensors) {
             ArrayNode list = out.putArray("tensors");
@@ -123,7 +128,11 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             printText(out, rows);
         }
-        return check == null || check.equals("ok") || check.startsWith("not checked") ? 0 : 1;
+        if (check == null || check.equals("ok") || check.startsWith("not checked")) {
+            return ExitCode.OK;
+        }
+        System.err.println("greenspoof inspect: " + path + ": " + check);
+        return ExitCode.ERROR;
     }
 
     private void printText(ObjectNode o, List<Row> rows) {
@@ -147,6 +156,8 @@ final class InspectCommand implements Callable<Integer> {
                 o.get("ignored").forEach(n -> ign.add(n.asText()));
                 System.out.println("ignored     " + String.join(", ", ign));
             }
+        }
+        if (o.has("check")) {
             System.out.println("check       " + o.get("check").asText());
         }
         if (tensors) {

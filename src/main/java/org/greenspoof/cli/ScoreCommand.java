@@ -1,6 +1,8 @@
 package org.greenspoof.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
                 + "`greenspoof eval --scores FILE` reads it."})
 final class ScoreCommand implements Callable<Integer> {
 
-    @Option(names = "--classifier", required = true, paramLabel = "MODEL.json", description = "Model file from train.")
+    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
     Path classifier;
 
     @Option(names = "--store", required = true, paramLabel = "STORE", description = "Embeddings to score.")
@@ -31,8 +33,12 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Score file to write.")
     Path out;
 
+    @Option(names = "--json", description = "Print one JSON object (scores file, count, EER, failed files) instead of text.")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
+        Outputs.checkFile("--out", out);
         ClassifierFile.Model model = ClassifierFile.read(classifier);
         EmbeddingStore store = EmbeddingStore.open(storePath);
         StoreInfo info = store.info();
@@ -51,7 +57,12 @@ final class ScoreCommand implements Callable<Integer> {
             bona += e.label().equals("bonafide") ? 1 : 0;
         }
         AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
-        System.out.printf(Locale.ROOT, "wrote %d scores to %s%n", scores.length, out);
+        PrintStream text = Json.text(json);
+        ObjectNode o = Json.object();
+        o.put("scores", out.toString());
+        o.put("count", scores.length);
+        o.putNull("eer_percent");
+        text.printf(Locale.ROOT, "wrote %d scores to %s%n", scores.length, out);
         if (bona > 0 && bona < scores.length) {
             double[] b = new double[bona], s = new double[scores.length - bona];
             for (int i = 0, bi = 0, si = 0; i < scores.length; i++) {
@@ -61,13 +72,18 @@ final class ScoreCommand implements Callable<Integer> {
                     s[si++] = scores[i];
                 }
             }
-            System.out.printf(Locale.ROOT, "EER %.3f %% on this store (details: greenspoof eval --scores %s)%n",
-                    Eer.of(b, s).percent(), out);
+            double eer = Eer.of(b, s).percent();
+            o.put("eer_percent", eer);
+            text.printf(Locale.ROOT, "EER %.3f %% on this store (details: greenspoof eval --scores %s)%n", eer, out);
         }
+        o.set("failed", Json.failures(store.failures()));
         if (!store.failures().isEmpty()) {
-            System.out.println(store.failures().size() + " utterances failed at embedding time and have no score:");
-            store.failures().forEach(f -> System.out.println("  " + f.id() + " " + f.path() + ": " + f.error()));
+            text.println(store.failures().size() + " utterances failed at embedding time and have no score:");
+            store.failures().forEach(f -> text.println("  " + f.id() + " " + f.path() + ": " + f.error()));
         }
-        return 0;
+        if (json) {
+            Json.print(o);
+        }
+        return ExitCode.OK;
     }
 }

@@ -1,6 +1,7 @@
 package org.greenspoof.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -26,6 +27,20 @@ record StoreData(Path path, EmbeddingStore store, int layer, float[][] x, int[] 
                     + "; choose one with --layer");
         }
         return info.layers()[0];
+    }
+
+    /**
+     * Warns when {@code option}'s store (--dev, --eval) holds the training data itself: the same folder, or
+     * a store of the same dataset partition. Its EER and threshold are then not held-out figures.
+     */
+    void warnIfSameDataAs(StoreData train, String option) throws IOException {
+        StoreInfo a = train.store.info(), b = store.info();
+        boolean sameFolder = Files.isSameFile(path, train.path);
+        if (sameFolder || (a.dataset().equals(b.dataset()) && a.partition().equals(b.partition()))) {
+            System.err.println("warning: " + option + " " + path + (sameFolder ? " is the same store as --train"
+                    : " holds the same data as --train (" + b.dataset() + ", partition " + b.partition() + ")")
+                    + ": its EER and threshold are measured on the training data, not held out");
+        }
     }
 
     /** The dev (or eval) store must hold the same kind of vectors as the training store. */

@@ -1,6 +1,8 @@
 package org.greenspoof.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import org.greenspoof.metrics.Evaluation;
 import org.greenspoof.metrics.ScoreFiles;
 import org.greenspoof.report.Progress;
 import org.greenspoof.report.RunMeter;
+import org.greenspoof.report.RunReport;
 import org.greenspoof.store.EmbeddingStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,8 +41,15 @@ final class SweepCommand implements Callable<Integer> {
             description = "ASV scores of the eval partition ('SOURCE KEY SCORE', ASVspoof 2019 LA_asv_scores) for min t-DCF.")
     Path asvScores;
 
-    @Option(names = "--classifiers", defaultValue = "lr,mlp", paramLabel = "lr,mlp", description = "Classifiers to sweep.")
-    String classifiers;
+    // Initial values, not defaultValue: picocli applies defaultValue after parsing, over what an alias set.
+    @Option(names = "--kinds", paramLabel = "lr,mlp", description = "Classifier kinds to sweep.")
+    String classifiers = "lr,mlp";
+
+    /** The old spelling of --kinds. */
+    @Option(names = "--classifiers", hidden = true, paramLabel = "lr,mlp")
+    void oldClassifiersOption(String kinds) {
+        classifiers = kinds;
+    }
 
     @Option(names = "--layers", paramLabel = "LIST", description = "Subset of the stored layers (default: all).")
     String layers;
@@ -47,8 +57,18 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     Grid grid;
 
-    @Option(names = "--out-prefix", defaultValue = "sweep", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.md.")
-    Path prefix;
+    @Option(names = "--out", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.md.")
+    Path prefix = Path.of("sweep");
+
+    /** The old spelling of --out. */
+    @Option(names = "--out-prefix", hidden = true, paramLabel = "PREFIX")
+    void oldOutPrefixOption(Path p) {
+        prefix = p;
+    }
+
+    @Option(names = "--json", description = "Print one JSON object (rows, best, files written, the run report) "
+            + "instead of text.")
+    boolean json;
 
     @Mixin
     ReportOptions report;
@@ -60,6 +80,9 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Path csv = Path.of(prefix + ".csv"), md = Path.of(prefix + ".md");
+        Outputs.checkFile("--out", csv);
+        Outputs.checkFile("--out", md);
         RunMeter meter = new RunMeter(report.energy());
         List<String> kinds = Grid.parseClassifiers(classifiers);
         EmbeddingStore trainStore = EmbeddingStore.open(train);
@@ -70,15 +93,23 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--asv-scores needs --eval");
         }
         List<Row> rows = new ArrayList<>();
-        System.out.println(header());
+        List<String> atGridEnd = new ArrayList<>();
+        PrintStream text = Json.text(json);
+        text.println(header());
         Progress progress = new Progress(System.err, "sweep", (long) chosenLayers.length * kinds.size(), !report.noProgress);
         for (int layer : chosenLayers) {
             StoreData tr = StoreData.load(train, layer);
             StoreData dv = StoreData.load(dev, layer);
             dv.requireSameEmbeddings(tr);
+            if (layer == chosenLayers[0]) {
+                dv.warnIfSameDataAs(tr, "--dev");
+            }
             StoreData ev = eval == null ? null : StoreData.load(eval, layer);
             if (ev != null) {
                 ev.requireSameEmbeddings(tr);
+                if (layer == chosenLayers[0]) {
+                    ev.warnIfSameDataAs(tr, "--eval");
+                }
             }
             for (String kind : kinds) {
                 GridSearch.Result r = GridSearch.select(grid.candidates(kind), tr.x(), tr.y(), dv.x(), dv.y(), grid.refit);
@@ -98,22 +129,45 @@ final class SweepCommand implements Callable<Integer> {
                         r.chosen().devEerPercent(), evalEer, tdcf, r.best().trainingSeconds());
                 rows.add(row);
                 progress.advance(1);
-                System.out.println(text(row));
+                text.println(text(row));
                 if (r.chosenAtEdge()) {
-                    System.out.println("       " + Grid.edgeNote(kind));
+                    atGridEnd.add(layer + " (" + kind + ")");
                 }
             }
         }
         progress.close();
+        if (!atGridEnd.isEmpty()) {
+            // Once under the table, not under every row: on a small corpus most rows may qualify.
+            text.println("note: at layer " + String.join(", ", atGridEnd) + " the chosen point is at the end of the grid "
+                    + "and beats its neighbour; the best may lie beyond it (widen it: greenspoof sweep --c or --hidden)");
+        }
         Row best = rows.stream().min((a, b) -> Double.compare(a.devEer, b.devEer)).orElseThrow();
-        System.out.printf(Locale.ROOT, "best on dev: layer %d, %s (%s), dev EER %.3f %%%n", best.layer, best.classifier,
+        text.printf(Locale.ROOT, "best on dev: layer %d, %s (%s), dev EER %.3f %%%n", best.layer, best.classifier,
                 best.chosen, best.devEer);
-        Path csv = Path.of(prefix + ".csv"), md = Path.of(prefix + ".md");
         AtomicFiles.write(csv, csv(rows).getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(md, markdown(rows).getBytes(StandardCharsets.UTF_8));
-        System.out.println("wrote " + csv + " and " + md);
-        System.out.println(meter.finish(0, 0, 0).format());
-        return 0;
+        text.println("wrote " + csv + " and " + md);
+        RunReport rep = meter.finish(0, 0, 0);
+        text.println(rep.format());
+        if (json) {
+            ObjectNode o = Json.object();
+            o.set("rows", Json.MAPPER.valueToTree(rows.stream().map(SweepCommand::json).toList()));
+            o.set("best", json(best));
+            o.put("csv", csv.toString());
+            o.put("md", md.toString());
+            o.set("report", Json.report(rep));
+            Json.print(o);
+        }
+        return ExitCode.OK;
+    }
+
+    /** A row under the CSV's column names. */
+    private static ObjectNode json(Row r) {
+        ObjectNode o = Json.object();
+        o.put("layer", r.layer).put("classifier", r.classifier).put("chosen", r.chosen).put("parameters", r.parameters)
+                .put("dev_eer_percent", r.devEer).put("eval_eer_percent", r.evalEer).put("eval_min_tdcf", r.evalMinTdcf)
+                .put("train_seconds", r.trainSeconds);
+        return o;
     }
 
     private static String fmt(Double v, String pattern) {

@@ -1,6 +1,9 @@
 package org.greenspoof.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +11,9 @@ import java.util.concurrent.Callable;
 import org.greenspoof.classify.Classifier;
 import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.classify.GridSearch;
+import org.greenspoof.classify.TrainingDistribution;
 import org.greenspoof.report.RunMeter;
+import org.greenspoof.report.RunReport;
 import org.greenspoof.store.StoreInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,52 +36,85 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layer", paramLabel = "K", description = "Layer to train on (default: the store's only layer).")
     Integer layer;
 
-    @Option(names = "--classifier", defaultValue = "lr", paramLabel = "lr|mlp",
-            description = "Logistic regression or a one-hidden-layer MLP.")
-    String classifier;
+    // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
+    @Option(names = "--kind", paramLabel = "lr|mlp",
+            description = "Classifier kind: logistic regression or a one-hidden-layer MLP.")
+    String classifier = "lr";
+
+    /** The old spelling of --kind (--classifier names a classifier file in score and detect). */
+    @Option(names = "--classifier", hidden = true, paramLabel = "lr|mlp")
+    void oldClassifierOption(String kind) {
+        classifier = kind;
+    }
 
     @Mixin
     Grid grid;
 
-    @Option(names = "--out", required = true, paramLabel = "MODEL.json", description = "Where to write the model file.")
+    @Option(names = "--out", required = true, paramLabel = "CLASSIFIER.json", description = "Where to write the classifier file.")
     Path out;
+
+    @Option(names = "--json", description = "Print one JSON object (classifier file, kind, layer, parameters, "
+            + "threshold, the grid with dev EERs, the run report) instead of text.")
+    boolean json;
 
     @Mixin
     ReportOptions report;
 
     @Override
     public Integer call() throws IOException {
+        Outputs.checkFile("--out", out);
         RunMeter meter = new RunMeter(report.energy());
         StoreData tr = StoreData.load(train, layer);
         List<GridSearch.Candidate> candidates = grid.candidates(classifier);
+        PrintStream text = Json.text(json);
+        ObjectNode o = Json.object();
+        ArrayNode trials = o.putArray("grid");
         Classifier best;
         double threshold;
         if (dev != null) {
             StoreData dv = StoreData.load(dev, tr.layer());
             dv.requireSameEmbeddings(tr);
+            dv.warnIfSameDataAs(tr, "--dev");
             GridSearch.Result r = GridSearch.select(candidates, tr.x(), tr.y(), dv.x(), dv.y(), grid.refit);
-            System.out.println("grid (trained on " + tr.x().length + ", selected on " + dv.x().length + " dev utterances):");
+            text.println("grid (trained on " + tr.x().length + ", selected on " + dv.x().length + " dev utterances):");
             for (GridSearch.Trial t : r.trials()) {
-                System.out.printf(Locale.ROOT, "  %-24s dev EER %7.3f %%  %6d parameters  %.2f s%s%n", t.description(),
+                text.printf(Locale.ROOT, "  %-24s dev EER %7.3f %%  %6d parameters  %.2f s%s%n", t.description(),
                         t.devEerPercent(), t.parameterCount(), t.trainingSeconds(), t == r.chosen() ? "  <- chosen" : "");
+                trials.addObject().put("setting", t.description()).put("dev_eer_percent", t.devEerPercent())
+                        .put("parameters", t.parameterCount()).put("training_seconds", t.trainingSeconds())
+                        .put("chosen", t == r.chosen());
             }
+            o.put("chosen_at_grid_end", r.chosenAtEdge());
             if (r.chosenAtEdge()) {
-                System.out.println(Grid.edgeNote(classifier));
+                text.println(Grid.edgeNote(classifier, "train"));
             }
             best = r.best();
             threshold = r.threshold();
         } else {
             GridSearch.Candidate c = candidates.get(0);
-            System.out.println("no --dev: training " + c.description() + " only; threshold = train EER threshold");
+            text.println("no --dev: training " + c.description() + " only; threshold = train EER threshold");
             best = c.trainer().apply(tr.x(), tr.y());
             threshold = GridSearch.devEer(best, tr.x(), tr.y()).threshold();
         }
         StoreInfo info = tr.store().info();
         ClassifierFile.write(out, best, threshold, new ClassifierFile.Provenance(info.model(), info.modelSha256(),
-                tr.layer(), info.pooling(), ClassifierFile.TrainingData.of(train.toString(), tr.y(), tr.attacks())));
-        System.out.printf(Locale.ROOT, "wrote %s: %s on layer %d, %d parameters, threshold %.6f%n", out, best.kind(),
-                tr.layer(), best.parameterCount(), threshold);
-        System.out.println(meter.finish(tr.x().length, 0, 0).format());
-        return 0;
+                tr.layer(), info.pooling(), ClassifierFile.TrainingData.of(train.toString(), tr.y(), tr.attacks())),
+                TrainingDistribution.of(tr.x()));
+        String on = info.frontend().equals("lfcc") ? "LFCC statistics" : "layer " + tr.layer();
+        text.printf(Locale.ROOT, "wrote %s: %s on %s, %d parameters, threshold %.6f%n", out, best.kind(), on,
+                best.parameterCount(), threshold);
+        RunReport rep = meter.finish(tr.x().length, 0, 0);
+        text.println(rep.format());
+        if (json) {
+            o.put("classifier", out.toString());
+            o.put("kind", best.kind());
+            o.put("frontend", info.frontend());
+            o.put("layer", tr.layer());
+            o.put("parameters", best.parameterCount());
+            o.put("threshold", threshold);
+            o.set("report", Json.report(rep));
+            Json.print(o);
+        }
+        return ExitCode.OK;
     }
 }

@@ -1,11 +1,11 @@
 package org.greenspoof.cli;
 
+import org.greenspoof.Version;
 import picocli.CommandLine;
 
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = GreenspoofCli.class.getPackage().getImplementationVersion();
-        return new String[] {"greenspoof " + (v == null ? "dev" : v)};
+        return new String[] {"greenspoof " + Version.text()};
     }
 }

@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  *       {@code .../{LA,DF}/CM/trial_metadata.txt} anywhere below the folder;</li>
  *   <li>In-the-Wild (one partition, "eval"): {@code meta.csv} ({@code file,speaker,label}, label
  *       "bona-fide" or "spoof") beside the audio files;</li>
- *   <li>a generic CSV list (one partition, "eval"): a {@code .csv} file with header {@code path,label[,attack]},
- *       paths relative to the file's folder; the id is the file name without extension.</li>
+ *   <li>a generic CSV list (one list per partition, "train", "dev" or "eval"): a {@code .csv} file with header
+ *       {@code path,label[,attack]}, paths relative to the file's folder; the id is the file name without extension.</li>
  * </ul>
  */
 public final class Datasets {
@@ -35,7 +35,21 @@ public final class Datasets {
     }
 
     /** A recognised corpus format. */
-    public enum Format { ASVSPOOF2019_LA, ASVSPOOF2021_LA, ASVSPOOF2021_DF, IN_THE_WILD, CSV }
+    public enum Format {
+        ASVSPOOF2019_LA("ASVspoof 2019 LA"), ASVSPOOF2021_LA("ASVspoof 2021 LA"), ASVSPOOF2021_DF("ASVspoof 2021 DF"),
+        IN_THE_WILD("In-the-Wild"), CSV("CSV list");
+
+        private final String label;
+
+        Format(String label) {
+            this.label = label;
+        }
+
+        /** The name users know the corpus by, for messages. */
+        public String label() {
+            return label;
+        }
+    }
 
     /** The utterances of one partition ("train", "dev" or "eval"), in protocol order. */
     public static List<Utterance> read(Path root, String partition) throws IOException {
@@ -50,7 +64,10 @@ public final class Datasets {
                 requireEval(root, "In-the-Wild", partition);
                 return readInTheWild(root.resolve("meta.csv"));
             default:
-                requireEval(root, "a CSV list", partition);
+                // A list is whatever partition the user says it is (one list per partition).
+                if (!List.of("train", "dev", "eval").contains(partition)) {
+                    throw new IllegalArgumentException("--partition must be train, dev or eval, not '" + partition + "'");
+                }
                 return readCsv(root);
         }
     }
@@ -184,7 +201,7 @@ public final class Datasets {
         Set<String> seen = new HashSet<>();
         readCsvRows(meta, new String[] {"file", "speaker", "label"}, (lineNo, row) -> {
             Label label = parseLabel(meta, lineNo, row[2]);
-            Path audio = requireListed(meta, lineNo, dir.resolve(row[0]));
+            Path audio = dir.resolve(row[0]);
             String id = stripExtension(row[0]);
             if (!seen.add(id)) {
                 throw DatasetException.atLine(meta, lineNo, "file " + row[0] + " is listed twice");
@@ -200,7 +217,7 @@ public final class Datasets {
         Set<String> seen = new HashSet<>();
         readCsvRows(csv, new String[] {"path", "label", "attack"}, (lineNo, row) -> {
             Label label = parseLabel(csv, lineNo, row[1]);
-            Path audio = requireListed(csv, lineNo, dir.resolve(row[0]));
+            Path audio = dir.resolve(row[0]);
             String id = stripExtension(audio.getFileName().toString());
             if (!seen.add(id)) {
                 throw DatasetException.atLine(csv, lineNo, "id " + id + " (file name without extension) is used twice");
@@ -256,13 +273,6 @@ public final class Datasets {
             throw DatasetException.atLine(file, lineNo, "expected label bonafide, bona-fide or spoof, found '" + s + "'");
         }
         return l;
-    }
-
-    private static Path requireListed(Path list, int lineNo, Path audio) throws DatasetException {
-        if (!Files.isRegularFile(audio)) {
-            throw DatasetException.atLine(list, lineNo, "audio file " + audio + " does not exist");
-        }
-        return audio;
     }
 
     private static String stripExtension(String name) {

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * Reads the whitespace-separated ASVspoof CM protocols. 2019 LA lines are
  * {@code SPEAKER UTT_ID - ATTACK KEY} (ATTACK "-" for bona fide); 2021 LA/DF {@code trial_metadata.txt}
  * lines are {@code SPEAKER UTT_ID CODEC SOURCE ATTACK KEY TRIM SUBSET ...} (ATTACK "bonafide" for bona
- * fide). The two differ only in where ATTACK and KEY sit.
+ * fide). The two differ only in where ATTACK and KEY sit. A trial whose file is missing keeps the path
+ * where it should be (in the first audio folder): embedding then reports it as a failed file.
  */
 final class ProtocolReader {
     private ProtocolReader() {
@@ -60,10 +61,9 @@ final class ProtocolReader {
                 if (!seen.add(id)) {
                     throw DatasetException.atLine(protocol, lineNo, "utterance " + id + " is listed twice");
                 }
-                Path audio = files.get(id + ".flac");
-                if (audio == null) {
-                    throw DatasetException.atLine(protocol, lineNo, "no audio file " + id + ".flac in " + audioDirs);
-                }
+                // A missing file is the embedding's failure like an unreadable one (skipped and listed, or
+                // stopping the run under --on-error fail), not a reason to refuse the whole partition.
+                Path audio = files.getOrDefault(id + ".flac", audioDirs.get(0).resolve(id + ".flac"));
                 String attack = label == Label.BONAFIDE ? Utterance.NONE : f[attackCol];
                 out.add(new Utterance(id, audio, label, attack, f[0]));
             }

@@ -3,84 +3,115 @@ package org.greenspoof.detect;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.greenspoof.audio.AudioReader;
+import org.greenspoof.audio.Resampler;
 import org.greenspoof.classify.ClassifierFile;
+import org.greenspoof.classify.TrainingDistribution;
 import org.greenspoof.frontend.EncoderEmbedder;
 import org.greenspoof.frontend.LfccEmbedder;
 import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.store.Embedder;
 
 /**
- * Scores audio files with a trained classifier, for programs that embed greenspoof:
+ * Scores audio with a trained classifier, for programs that embed greenspoof:
  * <pre>{@code
- * Detector d = Detector.load(Path.of("weights/wav2vec2-base"), Path.of("model.json"));
- * Detector.Verdict v = d.score(Path.of("call.flac"));
- * System.out.println(v.id() + " " + v.score() + (v.bonafide() ? " bona fide" : " spoof"));
+ * try (Detector d = Detector.load(Path.of("classifier.json"), Path.of("weights/wav2vec2-base"))) {
+ *     Detector.Verdict v = d.score(Path.of("call.flac"));
+ *     System.out.println(v.score() + (v.bonafide() ? " bona fide" : " spoof"));
+ * }
  * }</pre>
- * The classifier file says which layer and pooling it was trained on; loading checks that the
- * encoder (by weights SHA-256) or front-end is the one it was trained with. One instance may be
+ * The classifier file says which front-end (LFCC, or an encoder by its weights' SHA-256), layer and
+ * pooling it was trained on; loading checks that the given encoder is that one. One instance may be
  * used from several threads.
  */
-public final class Detector {
+public final class Detector implements AutoCloseable {
+
+    /** The rate the front-ends take; other rates are resampled to it. */
+    public static final int SAMPLE_RATE = AudioReader.MODEL_RATE;
 
     /**
-     * @param id       the file name without extension
-     * @param score    classifier score, higher = more bona fide
-     * @param bonafide the score is above the model's stored threshold
+     * @param id          the file name without extension (or the caller's id)
+     * @param score       classifier score, higher = more bona fide (the logit of P(bona fide))
+     * @param probability P(bona fide), the logistic sigmoid of the score
+     * @param threshold   the model's decision threshold on the score (its dev EER threshold)
+     * @param bonafide    the score is above the threshold
+     * @param warning     why the score should not be trusted (the input is far outside the training
+     *                    data), or null; always null for model files without a training distribution
      */
-    public record Verdict(String id, double score, boolean bonafide) {
+    public record Verdict(String id, double score, double probability, double threshold, boolean bonafide,
+                          String warning) {
     }
 
-    private final Embedder.Factory factory;
     private final ClassifierFile.Model model;
     private final int layerIndex;
     private final ThreadLocal<Embedder> embedders;
+    private volatile boolean closed;
 
     private Detector(Embedder.Factory factory, String source, ClassifierFile.Model model, String classifierFile) {
-        this.factory = factory;
         this.model = model;
         this.layerIndex = Compatibility.check(source, factory.model(), factory.modelSha256(), factory.layers(),
                 factory.pooling(), factory.dim(), model, classifierFile);
         this.embedders = ThreadLocal.withInitial(factory::create);
     }
 
-    /** A detector on a Hugging Face encoder checkpoint folder, computing only the classifier's layer. */
-    public static Detector load(Path encoderDir, Path classifierFile) throws IOException {
+    /**
+     * A detector for a classifier file from {@code greenspoof train}. The file says which front-end it
+     * needs: for a classifier trained on LFCC, {@code encoderDir} must be null; for one trained on an
+     * encoder, it is that checkpoint's folder, and only the classifier's layer is computed.
+     */
+    public static Detector load(Path classifierFile, Path encoderDir) throws IOException {
         ClassifierFile.Model m = ClassifierFile.read(classifierFile);
-        Integer layer = m.provenance().layer();
-        if (layer == null) {
-            throw new IllegalArgumentException(classifierFile + " names no layer; it was not trained on encoder embeddings");
+        ClassifierFile.Provenance p = m.provenance();
+        if (p.encoderSha256() == null) {
+            if (encoderDir != null) {
+                throw new IllegalArgumentException(classifierFile + " was trained on LFCC features and takes no encoder ("
+                        + encoderDir + " given)");
+            }
+            return new Detector(new LfccEmbedder(p.pooling()), "the LFCC front-end", m, classifierFile.toString());
         }
-        return new Detector(EncoderEmbedder.open(encoderDir, new int[] {layer}, m.provenance().pooling(),
-                KernelProvider.get()), "the checkpoint " + encoderDir, m,
-                classifierFile.toString());
+        if (encoderDir == null) {
+            throw new IllegalArgumentException(classifierFile + " was trained on " + p.encoder()
+                    + "; give the checkpoint folder it was trained with (--encoder DIR)");
+        }
+        if (p.layer() == null) {
+            throw new IllegalArgumentException(classifierFile + " names no layer of its encoder");
+        }
+        return new Detector(EncoderEmbedder.open(encoderDir, new int[] {p.layer()}, p.pooling(), KernelProvider.get()),
+                "the checkpoint " + encoderDir, m, classifierFile.toString());
     }
 
-    /** A detector on the LFCC front-end (for classifiers trained on LFCC stores). */
-    public static Detector loadLfcc(Path classifierFile) throws IOException {
-        ClassifierFile.Model m = ClassifierFile.read(classifierFile);
-        return new Detector(new LfccEmbedder(m.provenance().pooling()), "the LFCC front-end", m,
-                classifierFile.toString());
-    }
-
-    /** Decodes (FLAC or WAV, resampled to 16 kHz) and scores one file. */
+    /** Decodes (FLAC or WAV, any rate, mixed to mono) and scores one file. */
     public Verdict score(Path audio) throws IOException {
         String name = audio.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return score(dot > 0 ? name.substring(0, dot) : name, AudioReader.readMono16k(audio));
+        return score16k(dot > 0 ? name.substring(0, dot) : name, AudioReader.readMono16k(audio));
     }
 
-    /** Scores 16 kHz mono samples. */
-    public Verdict score(String id, float[] audio16k) {
-        double s = model.classifier().score(embedders.get().embed(audio16k)[layerIndex]);
-        return new Verdict(id, s, model.isBonafide(s));
+    /** Scores mono samples (float, full scale +-1) at {@code sampleRate} Hz; other rates than 16 kHz are resampled. */
+    public Verdict score(String id, float[] samples, int sampleRate) {
+        if (sampleRate <= 0) {
+            throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
+        }
+        return score16k(id, sampleRate == SAMPLE_RATE ? samples : Resampler.resample(samples, sampleRate, SAMPLE_RATE));
+    }
+
+    private Verdict score16k(String id, float[] audio16k) {
+        if (closed) {
+            throw new IllegalStateException("the detector is closed");
+        }
+        float[] x = embedders.get().embed(audio16k)[layerIndex];
+        double s = model.classifier().score(x);
+        TrainingDistribution dist = model.distribution();
+        return new Verdict(id, s, model.classifier().probability(x), model.threshold(), model.isBonafide(s),
+                dist == null ? null : dist.warning(x));
     }
 
     public double threshold() {
         return model.threshold();
     }
 
-    /** What computes the embeddings, for reports. */
-    public String frontend() {
-        return factory.model();
+    /** Marks the detector closed: later calls to score fail instead of using a released detector. */
+    @Override
+    public void close() {
+        closed = true;
     }
 }

@@ -125,8 +125,6 @@ public final class EmbeddingStore {
         Path journal = dir.resolve(JOURNAL);
         Set<String> files = new HashSet<>();
         shards.forEach(sh -> files.add(sh.file()));
-        Set<String> failed = new HashSet<>();
-        failures.forEach(f -> failed.add(f.id()));
         int start = 0, line = 0;
         for (int end; (end = indexOf(bytes, (byte) '\n', start)) >= 0; start = end + 1) {
             line++;
@@ -144,13 +142,24 @@ public final class EmbeddingStore {
             if (c.shard() != null && files.add(c.shard().file())) {
                 shards.add(c.shard());
             }
-            for (Failure f : c.failures()) {
-                if (failed.add(f.id())) {
-                    failures.add(f);
-                }
-            }
+            apply(c);
         }
         journalLength = start;
+    }
+
+    /**
+     * Updates the failure list for one commit: a failed utterance retried by a later run either
+     * succeeded (it leaves the list) or failed again (its new error replaces the old). Applying a
+     * commit twice (one already folded into index.json) changes nothing.
+     */
+    private void apply(Commit c) {
+        Set<String> retried = new HashSet<>();
+        if (c.shard() != null) {
+            c.shard().utterances().forEach(e -> retried.add(e.id()));
+        }
+        c.failures().forEach(f -> retried.add(f.id()));
+        failures.removeIf(f -> retried.contains(f.id()));
+        failures.addAll(c.failures());
     }
 
     private static int indexOf(byte[] b, byte v, int from) {
@@ -172,8 +181,12 @@ public final class EmbeddingStore {
             EmbeddingStore s = open(dir);
             String conflict = s.info.conflictWith(wanted);
             if (conflict != null) {
-                throw new IllegalArgumentException(dir + " holds a different job (" + conflict
-                        + "); choose another --out or delete it");
+                // Shards hold every stored layer of an utterance together, so a store cannot gain layers.
+                boolean layers = !java.util.Arrays.equals(s.info.layers(), wanted.layers());
+                throw new IllegalArgumentException(dir + " holds a different job (" + conflict + "); " + (layers
+                        ? "a store's layers are fixed when it is created: embed the other layers into a new store "
+                        + "(another --out), or delete it and embed every layer you want in one run (the forward pass "
+                        + "costs the same up to the highest layer)" : "choose another --out or delete it"));
             }
             s.removeUncommitted();
             s.compact();
@@ -240,11 +253,10 @@ public final class EmbeddingStore {
         return List.copyOf(failures);
     }
 
-    /** Ids already stored or recorded as failed: what a resumed run skips. */
-    public Set<String> finishedIds() {
+    /** Ids already stored: what a resumed run skips (failed ones are tried again). */
+    public Set<String> storedIds() {
         Set<String> ids = new HashSet<>();
         shards.forEach(s -> s.utterances().forEach(e -> ids.add(e.id())));
-        failures.forEach(f -> ids.add(f.id()));
         return ids;
     }
 
@@ -289,7 +301,7 @@ public final class EmbeddingStore {
         if (shard != null) {
             shards.add(shard);
         }
-        failures.addAll(newFailures);
+        apply(new Commit(shard, List.copyOf(newFailures)));
     }
 
     /** Folds the journal into index.json (one atomic rewrite), then deletes it. */

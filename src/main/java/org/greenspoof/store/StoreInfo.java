@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param partition     "train", "dev" or "eval"
  * @param dataset       absolute path of the dataset folder or list
  * @param datasetFormat the recognised dataset format
- * @param greenspoof    version of the program that created the store
+ * @param greenspoof    version of the program that created the store ({@code org.greenspoof.Version})
  * @param created       ISO-8601 creation time
  */
 public record StoreInfo(String format, int version, String frontend, String model, String modelSha256,

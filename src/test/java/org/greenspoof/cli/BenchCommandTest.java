@@ -95,9 +95,9 @@ class BenchCommandTest {
         Run ok = run("bench", "--model", model, "--seconds", "1", "--threads", "1", "--runs", "1", "--jit-warmup", "0");
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("max_layer") && ok.out().contains("JDK"), ok.out());
-        Run bad = run("bench", "--model", model, "--max-layer", "4", "--jit-warmup", "0");
+        Run bad = run("bench", "--model", model, "--depth", "4", "--jit-warmup", "0");
         assertEquals(1, bad.exit());
-        assertTrue(bad.err().contains("--max-layer 4 out of range") && bad.err().contains("0..3"), bad.err());
+        assertTrue(bad.err().contains("--depth 4 out of range") && bad.err().contains("0..3"), bad.err());
         assertEquals(1, run("bench", "--model", model, "--seconds", "0").exit());
         assertEquals(1, run("bench", "--model", model, "--threads", "0").exit());
     }

@@ -28,8 +28,28 @@ class CliTest {
         }
     }
 
+    /** A usage error is 2 (picocli's convention, documented in the README's exit-code table), not 1. */
     @Test
     void unknownOptionFails() {
-        assertEquals(2, GreenspoofCli.run("--no-such-option"));
+        assertEquals(ExitCode.USAGE, GreenspoofCli.run("--no-such-option"));
+        assertEquals(ExitCode.USAGE, GreenspoofCli.run("bench"), "--encoder is required");
+    }
+
+    @Test
+    void bashCompletionComesFromPicocli() {
+        Capture c = Capture.run("generate-completion").expect(ExitCode.OK);
+        assertTrue(c.out().contains("complete -F _complete_greenspoof") && c.out().contains("--encoder"), c.out());
+    }
+
+    /** The README's exit-code table lists every code ExitCode defines, with the same number. */
+    @Test
+    void theReadmeDocumentsEveryExitCode() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        for (var f : ExitCode.class.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
+                f.setAccessible(true);
+                assertTrue(readme.contains("| " + f.getInt(null) + " | "), "README exit code " + f.getName());
+            }
+        }
     }
 }

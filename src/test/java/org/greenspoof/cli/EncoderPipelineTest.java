@@ -89,8 +89,8 @@ class EncoderPipelineTest {
         Utterance u = Datasets.read(SharedCorpus.get(), "eval").get(0);
         Capture d = Capture.run("detect", "--model", TINY.toString(), "--classifier", model.toString(),
                 u.audio().toString()).expect(0);
-        Detector.Verdict v = Detector.load(TINY, model).score(u.audio());
-        assertEquals(String.format(Locale.ROOT, "%s %.6f %s", u.id(), v.score(),
+        Detector.Verdict v = Detector.load(model, TINY).score(u.audio());
+        assertEquals(String.format(Locale.ROOT, "%s %.6f %s", u.audio(), v.score(),
                 v.bonafide() ? "bonafide" : "spoof"), d.out().trim());
 
         Capture wrong = Capture.run("detect", "--model", OTHER.toString(), "--classifier", model.toString(),

@@ -63,8 +63,8 @@ class HiddenStatesCommandTest {
         String err = runErr("hidden-states", "--model", model.toString(), "--audio", shortWav.toString(), "--out", out.toString());
         assertTrue(err.contains("fewer than one frame") && err.contains(shortWav.toString()), err);
         Path ok = floatWav(new float[16000]);
-        err = runErr("hidden-states", "--model", model.toString(), "--audio", ok.toString(), "--out", out.toString(), "--max-layer", "9");
-        assertTrue(err.contains("--max-layer 9 out of range") && err.contains("0..3"), err);
+        err = runErr("hidden-states", "--model", model.toString(), "--audio", ok.toString(), "--out", out.toString(), "--depth", "9");
+        assertTrue(err.contains("--depth 9 out of range") && err.contains("0..3"), err);
         err = runErr("hidden-states", "--model", tmp.resolve("nope").toString(), "--audio", ok.toString(), "--out", out.toString());
         assertTrue(err.contains("nope"), err);
         assertFalse(Files.exists(out), "no output on failure");

@@ -76,10 +76,11 @@ class ReadmeExampleTest {
         }
         String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
         assertEquals(3, lines.length);
-        Detector d = Detector.loadLfcc(model);
+        Detector d = Detector.load(model, null);
         for (int i = 0; i < 3; i++) {
             Detector.Verdict v = d.score(eval.get(i).audio());
-            assertEquals(v.id() + " " + v.score() + (v.bonafide() ? " bona fide" : " spoof"), lines[i]);
+            assertEquals(v.id() + " " + v.score() + (v.bonafide() ? " bona fide" : " spoof")
+                    + (v.warning() != null ? " (" + v.warning() + ")" : ""), lines[i]);
         }
     }
 }

@@ -20,13 +20,18 @@ final class SharedCorpus {
             try {
                 Path dir = Files.createTempDirectory("greenspoof-test-corpus");
                 SyntheticCorpus.write(dir, 11);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+                deleteOnExit(dir);
                 root = dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return root;
+    }
+
+    /** Removes a test folder tree when the test JVM exits. */
+    static void deleteOnExit(Path dir) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
     }
 
     private static void delete(Path dir) {
