@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.greenspoof.detect.Detector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,6 +34,9 @@ final class DetectCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audio files.")
     List<Path> files;
 
+    @Mixin
+    AudioLimitOptions audioLimits;
+
     @Override
     public Integer call() throws IOException {
         Detector d = model != null ? Detector.load(model, classifier) : Detector.loadLfcc(classifier);
@@ -42,7 +46,7 @@ final class DetectCommand implements Callable<Integer> {
         for (Path f : files) {
             Detector.Verdict v;
             try {
-                v = d.score(f);
+                v = d.score(f, audioLimits.limits());
             } catch (IOException | IllegalArgumentException e) {
                 System.err.println("greenspoof detect: " + f + ": " + e.getMessage());
                 failed++;

@@ -52,6 +52,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ReportOptions report;
 
+    @Mixin
+    AudioLimitOptions audioLimits;
+
     @Override
     public Integer call() throws IOException {
         RunMeter meter = new RunMeter(report.energy()); // model loading counts too
@@ -74,7 +77,7 @@ final class EmbedCommand implements Callable<Integer> {
                 Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
         EmbedJob.Result r;
         try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
-            r = new EmbedJob(factory, AudioReader::readMono16k, frontend.workers(), shardSize, mode)
+            r = new EmbedJob(factory, f -> AudioReader.readMono16k(f, audioLimits.limits()), frontend.workers(), shardSize, mode)
                     .run(all, store, progress);
         }
         RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());

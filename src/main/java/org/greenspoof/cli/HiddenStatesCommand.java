@@ -6,6 +6,7 @@ import org.greenspoof.audio.AudioReader;
 import org.greenspoof.io.Npy;
 import org.greenspoof.model.SpeechEncoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code greenspoof hidden-states}: HF's hidden_states[0..K] of one utterance as a .npy file. */
@@ -35,6 +36,9 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     @Option(names = "--features", paramLabel = "FEAT.npy", description = "Also write the conv features [T, C].")
     Path features;
 
+    @Mixin
+    AudioLimitOptions audioLimits;
+
     @Override
     public Integer call() throws Exception {
         SpeechEncoder encoder = SpeechEncoder.load(model);
@@ -43,7 +47,7 @@ public final class HiddenStatesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-layer " + k + " out of range: " + model + " has hidden states 0.."
                     + encoder.numLayers());
         }
-        float[] samples = AudioReader.readMono16k(audio);
+        float[] samples = AudioReader.readMono16k(audio, audioLimits.limits());
         SpeechEncoder.Activations a;
         try {
             a = encoder.activations(samples, k);

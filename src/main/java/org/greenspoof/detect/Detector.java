@@ -2,6 +2,7 @@ package org.greenspoof.detect;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.greenspoof.audio.AudioLimits;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.frontend.EncoderEmbedder;
@@ -64,9 +65,14 @@ public final class Detector {
 
     /** Decodes (FLAC or WAV, resampled to 16 kHz) and scores one file. */
     public Verdict score(Path audio) throws IOException {
+        return score(audio, AudioLimits.DEFAULT);
+    }
+
+    /** As {@link #score(Path)}, refusing audio outside {@code limits} before decoding it. */
+    public Verdict score(Path audio, AudioLimits limits) throws IOException {
         String name = audio.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return score(dot > 0 ? name.substring(0, dot) : name, AudioReader.readMono16k(audio));
+        return score(dot > 0 ? name.substring(0, dot) : name, AudioReader.readMono16k(audio, limits));
     }
 
     /** Scores 16 kHz mono samples. */
