@@ -75,7 +75,8 @@ public final class TorchCheckpoint implements Closeable {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new FileFormatException(file, 0, "a readable zip archive (" + e.getMessage() + ")");
+            throw new FileFormatException(file, 0, "a readable zip archive (" + (e.getMessage() != null
+                    ? e.getMessage() : "no end of central directory") + ")");
         }
         try {
             String top = topFolder(file, zip);
@@ -122,13 +123,22 @@ public final class TorchCheckpoint implements Closeable {
         return pkls.get(0).substring(0, pkls.get(0).length() - "data.pkl".length());
     }
 
-    /** Every element the view addresses must lie inside its storage. */
+    /**
+     * Every element the view addresses must lie inside its storage, with strides of zero or more
+     * (torch has no negative strides) and no more elements than the storage holds: a state dict
+     * never holds a broadcast ({@code expand}ed) view, and one of 762 bytes could otherwise ask for
+     * gigabytes of output.
+     */
     private static void checkView(Path pkl, String name, Unpickler.TensorRef ref) throws FileFormatException {
         long numel;
         long last = ref.offset();
         try {
             numel = TensorInfo.numel(ref.size());
             for (int d = 0; d < ref.size().length; d++) {
+                if (ref.stride()[d] < 0) {
+                    throw new FileFormatException(pkl, 0, "tensor '" + name + "': strides of 0 or more, found "
+                            + Arrays.toString(ref.stride()));
+                }
                 if (ref.size()[d] > 0) {
                     last = Math.addExact(last, Math.multiplyExact(ref.size()[d] - 1, ref.stride()[d]));
                 }
@@ -138,6 +148,11 @@ public final class TorchCheckpoint implements Closeable {
         }
         if (numel > Integer.MAX_VALUE - 8) {
             throw new FileFormatException(pkl, 0, "tensor '" + name + "': at most 2^31 elements, found " + numel);
+        }
+        if (numel > ref.storage().numel()) {
+            throw new FileFormatException(pkl, 0, "tensor '" + name + "': at most the " + ref.storage().numel()
+                    + " elements of its storage, but size " + Arrays.toString(ref.size()) + " and stride "
+                    + Arrays.toString(ref.stride()) + " give " + numel + " (an expanded view, which a state dict never holds)");
         }
         if (numel > 0 && (ref.offset() < 0 || last >= ref.storage().numel())) {
             throw new FileFormatException(pkl, 0, "tensor '" + name + "': a view inside its storage of " + ref.storage().numel()
@@ -169,8 +184,12 @@ public final class TorchCheckpoint implements Closeable {
                 throw new FileFormatException(where, data.length, "exactly the " + size + " bytes the zip directory states");
             }
             return data;
-        } catch (ZipException ze) {
-            throw new FileFormatException(where, 0, "a readable zip entry (" + ze.getMessage() + ")");
+        } catch (FileFormatException ffe) {
+            throw ffe;
+        } catch (IOException ioe) {
+            // The JDK's zip errors (a local header past the end, a bad signature) may carry no message.
+            throw new FileFormatException(where, 0, "a readable zip entry (" + (ioe.getMessage() != null
+                    ? ioe.getMessage() : ioe.getClass().getSimpleName()) + ")");
         }
     }
 
