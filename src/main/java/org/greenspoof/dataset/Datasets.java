@@ -2,9 +2,11 @@ package org.greenspoof.dataset;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.FileVisitResult;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -184,7 +186,7 @@ public final class Datasets {
         Set<String> seen = new HashSet<>();
         readCsvRows(meta, new String[] {"file", "speaker", "label"}, (lineNo, row) -> {
             Label label = parseLabel(meta, lineNo, row[2]);
-            Path audio = requireListed(meta, lineNo, dir.resolve(row[0]));
+            Path audio = requireListed(meta, lineNo, dir, row[0]);
             String id = stripExtension(row[0]);
             if (!seen.add(id)) {
                 throw DatasetException.atLine(meta, lineNo, "file " + row[0] + " is listed twice");
@@ -200,7 +202,7 @@ public final class Datasets {
         Set<String> seen = new HashSet<>();
         readCsvRows(csv, new String[] {"path", "label", "attack"}, (lineNo, row) -> {
             Label label = parseLabel(csv, lineNo, row[1]);
-            Path audio = requireListed(csv, lineNo, dir.resolve(row[0]));
+            Path audio = requireListed(csv, lineNo, dir, row[0]);
             String id = stripExtension(audio.getFileName().toString());
             if (!seen.add(id)) {
                 throw DatasetException.atLine(csv, lineNo, "id " + id + " (file name without extension) is used twice");
@@ -247,6 +249,8 @@ public final class Datasets {
                 }
                 handler.row(lineNo, f);
             }
+        } catch (CharacterCodingException e) {
+            throw DatasetException.notUtf8(csv);
         }
     }
 
@@ -258,7 +262,14 @@ public final class Datasets {
         return l;
     }
 
-    private static Path requireListed(Path list, int lineNo, Path audio) throws DatasetException {
+    private static Path requireListed(Path list, int lineNo, Path dir, String path) throws DatasetException {
+        Path audio;
+        try {
+            audio = dir.resolve(path);
+        } catch (InvalidPathException e) {
+            throw DatasetException.atLine(list, lineNo, "expected a file path, found '" + path.replace("\0", "\\0")
+                    + "' (" + e.getReason() + (path.indexOf(0) >= 0 ? ": it holds a NUL byte" : "") + ")");
+        }
         if (!Files.isRegularFile(audio)) {
             throw DatasetException.atLine(list, lineNo, "audio file " + audio + " does not exist");
         }

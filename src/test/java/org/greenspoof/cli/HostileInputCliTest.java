@@ -64,6 +64,22 @@ class HostileInputCliTest {
                 dir.toString());
     }
 
+    /** #10 and #11: embed on a list that is not UTF-8, or lists a path with a NUL byte, names the file and line. */
+    @Test
+    void embedNamesTheLineOfANonUtf8ListAndOfANulPath() throws IOException {
+        Files.copy(SAMPLE, tmp.resolve("x.flac"));
+        Path latin1 = tmp.resolve("latin1.csv");
+        Files.write(latin1, "path,label\nx.flac,bonafide\nacc\u00e9s.flac,spoof\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path nul = tmp.resolve("nul.csv");
+        Files.writeString(nul, "path,label\nx.flac,bonafide\ny\u0000.flac,spoof\n");
+        for (Path csv : new Path[] {latin1, nul}) {
+            Path out = tmp.resolve("store-" + csv.getFileName());
+            refused(csv, csv + ":3: expected ", "embed", "--frontend", "lfcc", "--dataset", csv.toString(),
+                    "--partition", "eval", "--out", out.toString(), "--no-progress");
+            assertTrue(Files.notExists(out), "nothing written");
+        }
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
