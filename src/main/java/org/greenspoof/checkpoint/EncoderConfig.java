@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * The encoder fields of a Hugging Face {@code config.json} (mirrors transformers' {@code Wav2Vec2Config},
@@ -125,7 +126,7 @@ public record EncoderConfig(
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(configJson + ": no config.json (download it with the weights)");
         } catch (JacksonException e) {
-            throw new IOException(configJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(configJson + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new IOException(configJson + ": expected a JSON object");

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.greenspoof.io.AtomicFiles;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * The model file: a small, human-readable JSON document holding a {@link Classifier}, its decision
@@ -162,8 +163,7 @@ public final class ClassifierFile {
         try {
             root = JSON.readTree(path.toFile());
         } catch (JsonProcessingException e) {
-            throw new IOException(path + ": not a greenspoof model file (invalid JSON at line "
-                    + e.getLocation().getLineNr() + ": " + e.getOriginalMessage() + ")", e);
+            throw new IOException(path + ": not a greenspoof model file (invalid JSON, " + JsonErrors.describe(e) + ")", e);
         }
         if (root == null || !root.isObject()) {
             throw new IOException(path + ": not a greenspoof model file (expected a JSON object)");

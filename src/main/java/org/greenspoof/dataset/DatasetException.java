@@ -2,6 +2,7 @@ package org.greenspoof.dataset;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.greenspoof.io.FileFormatException;
 import org.greenspoof.io.TextFiles;
 
 /** A corpus that is not laid out or listed as its format requires; the message says where and what. */
@@ -23,6 +24,6 @@ public class DatasetException extends IOException {
 
     /** An error on one line of a protocol or list file (lines counted from 1). */
     public static DatasetException atLine(Path file, int line, String message) {
-        return new DatasetException(file + ":" + line + ": " + message);
+        return new DatasetException(file + ":" + line + ": " + FileFormatException.oneLine(message));
     }
 }
