@@ -70,15 +70,18 @@ final class EmbedCommand implements Callable<Integer> {
                 factory.modelSha256(), factory.layers(), factory.pooling(), factory.dim(), partition,
                 dataset.toAbsolutePath().normalize().toString(), format.name(),
                 new VersionProvider().getVersion()[0], Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
-        int todo = EmbedJob.pending(all, store).size();
-        System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
-                format, partition, all.size(), todo, factory.frontend(),
-                Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
         EmbedJob.Result r;
-        try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
-            r = new EmbedJob(factory, f -> AudioReader.readMono16k(f, audioLimits.limits()), frontend.workers(), shardSize, mode)
-                    .run(all, store, progress);
+        int todo;
+        try (EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted)) {
+            store.repairs().forEach(line -> System.out.println("embed: " + line));
+            todo = EmbedJob.pending(all, store).size();
+            System.out.printf("embed: %s %s, %d utterances (%d to do), %s, layers %s, %s pooling, %d workers x %d threads%n",
+                    format, partition, all.size(), todo, factory.frontend(),
+                    Arrays.toString(factory.layers()), factory.pooling(), frontend.workers(), frontend.innerThreads());
+            try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
+                r = new EmbedJob(factory, f -> AudioReader.readMono16k(f, audioLimits.limits()), frontend.workers(),
+                        shardSize, mode).run(all, store, progress);
+            }
         }
         RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
         EmbeddingStore done = EmbeddingStore.open(out);

@@ -160,6 +160,11 @@ public final class Npy {
         }
     }
 
+    /** The exact size of the file {@link #write(Path, long[], float[])} writes for {@code shape}. */
+    public static long fileSize(long[] shape) {
+        return header(shape).length + 4 * product(shape);
+    }
+
     private static void writeAtomically(Path file, long[] shape, AtomicFiles.Content body) throws IOException {
         AtomicFiles.write(file, out -> {
             out.write(header(shape));

@@ -11,6 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.greenspoof.dataset.Datasets;
+import org.greenspoof.store.EmbeddingStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +28,8 @@ class HostileInputCliTest {
     private static final Path W2V2 = Path.of("src/test/resources/encoder/w2v2-base");
     /** Each case is refused from its header or first lines: seconds, not the minutes they once took. */
     private static final Duration QUICK = Duration.ofSeconds(20);
+    /** How long the interpreted child may take to load and take the store's lock (a loaded 2-core box). */
+    private static final long CHILD_START_SECONDS = 120;
 
     @TempDir
     Path tmp;
@@ -78,6 +85,64 @@ class HostileInputCliTest {
                     "--partition", "eval", "--out", out.toString(), "--no-progress");
             assertTrue(Files.notExists(out), "nothing written");
         }
+    }
+
+    private List<String> embedArgs(Path out, String shardSize) {
+        return List.of("embed", "--frontend", "lfcc", "--dataset", SharedCorpus.get().toString(), "--partition", "train",
+                "--out", out.toString(), "--shard-size", shardSize, "--threads", "1", "--no-progress");
+    }
+
+    /** #8 and #9: train and score on a store whose index has a null label or is not JSON name index.json. */
+    @Test
+    void trainAndScoreNameABrokenStoreIndex() throws IOException {
+        Path store = tmp.resolve("store");
+        Capture.run(embedArgs(store, "8").toArray(new String[0])).expect(0);
+        Path model = tmp.resolve("m.json");
+        Capture.run("train", "--train", store.toString(), "--layer", "0", "--classifier", "lr", "--out", model.toString())
+                .expect(0);
+        Path index = store.resolve("index.json");
+        String good = Files.readString(index);
+        Files.writeString(index, good.replaceFirst("\"label\":\"[a-z]+\"", "\"label\":null"));
+        refused(index, "expected utterances", "train", "--train", store.toString(), "--layer", "0", "--out",
+                tmp.resolve("m2.json").toString());
+        Files.writeString(index, good.substring(0, good.length() / 2));
+        refused(index, "expected a store index as greenspoof writes it; line 1, column ", "score", "--classifier",
+                model.toString(), "--store", store.toString(), "--out", tmp.resolve("s.txt").toString());
+        assertTrue(Files.notExists(tmp.resolve("m2.json")) && Files.notExists(tmp.resolve("s.txt")), "nothing written");
+    }
+
+    /**
+     * #14: a second embed on a store another process is writing (with another --shard-size, as in the
+     * issue) is refused naming that process; once it is gone (killed), embed takes its lock over.
+     */
+    @Test
+    void aSecondEmbedOnAStoreBeingWrittenIsRefused() throws IOException, InterruptedException {
+        Path store = tmp.resolve("shared-store");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xint", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                GreenspoofCli.class.getName()));
+        cmd.addAll(embedArgs(store, "4"));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile())
+                .start();
+        try {
+            Path lock = store.resolve("writer.lock");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_START_SECONDS);
+            while (child.isAlive() && System.nanoTime() < deadline
+                    && !(Files.isRegularFile(lock) && Files.readString(lock).startsWith("pid "))) {
+                Thread.sleep(20);
+            }
+            assertTrue(child.isAlive(), "the child still writes: " + Files.readString(tmp.resolve("child.log")));
+            Capture second = refused(store, "another greenspoof is writing this store (pid " + child.pid() + " on ",
+                    embedArgs(store, "2").toArray(new String[0]));
+            assertEquals("", second.out(), "refused before anything is written or reported");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        Capture resumed = Capture.run(embedArgs(store, "2").toArray(new String[0])).expect(0);
+        EmbeddingStore s = EmbeddingStore.open(store);
+        assertTrue(resumed.out().contains("stored " + s.entries().size() + " utterances"), resumed.out());
+        assertEquals(Datasets.read(SharedCorpus.get(), "train").size(), s.entries().size() + s.failures().size());
     }
 
     private static byte[] ascii(String s) {
