@@ -216,10 +216,14 @@ public final class ClassifierFile {
                             r.number(hp, "validation_fraction"), (int) r.integer(hp, "patience"),
                             r.number(hp, "tolerance"), r.integer(hp, "seed"),
                             "balanced".equals(r.text(hp, "class_weight")), r.bool(hp, "standardize"));
+                    // Every row read (and its length checked) before theta is sized from h x d.
+                    double[][] hidden = new double[h][];
+                    for (int k = 0; k < h; k++) {
+                        hidden[k] = r.doubles(rows.get(k), "weights.hidden_weight[" + k + "]", d);
+                    }
                     double[] theta = new double[h * d + 2 * h + 1];
                     for (int k = 0; k < h; k++) {
-                        double[] row = r.doubles(rows.get(k), "weights.hidden_weight[" + k + "]", d);
-                        System.arraycopy(row, 0, theta, k * d, d);
+                        System.arraycopy(hidden[k], 0, theta, k * d, d);
                     }
                     System.arraycopy(r.doubles(w, "hidden_bias", h), 0, theta, h * d, h);
                     System.arraycopy(r.doubles(w, "output_weight", h), 0, theta, h * d + h, h);

@@ -109,7 +109,7 @@ public final class EmbeddingStore implements Closeable {
     public static EmbeddingStore open(Path dir) throws IOException {
         Path header = dir.resolve(HEADER);
         if (!Files.isRegularFile(header)) {
-            throw new IOException(dir + " is not an embedding store (no " + HEADER + ")");
+            throw new StoreException(dir, "not an embedding store (no " + HEADER + ")");
         }
         StoreInfo info = readJson(header, StoreInfo.class, "a store header");
         if (!StoreInfo.FORMAT.equals(info.format()) || info.version() < StoreInfo.OLDEST_READABLE
