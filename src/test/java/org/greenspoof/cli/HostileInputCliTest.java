@@ -145,6 +145,34 @@ class HostileInputCliTest {
         assertEquals(Datasets.read(SharedCorpus.get(), "train").size(), s.entries().size() + s.failures().size());
     }
 
+    /** #2-#4 at the command line: --max-seconds bounds what is decoded, and says which option to raise. */
+    @Test
+    void maxSecondsRefusesLongerAudioNamingTheOption() {
+        refused(SAMPLE, "expected at most 1 s of audio (--max-seconds), found 24000 frames at 16000 Hz (1.5 s)",
+                "info", "--max-seconds", "1", SAMPLE.toString());
+        Capture.run("info", "--max-seconds", "1.5", SAMPLE.toString()).expect(0);
+    }
+
+    /**
+     * #15: a shard deleted by hand is named by train (not just a path), and the next embed says it
+     * re-embeds its utterances and ends with the whole partition stored.
+     */
+    @Test
+    void aDeletedShardIsNamedAndEmbeddedAgain() throws IOException {
+        Path store = tmp.resolve("store");
+        Capture first = Capture.run(embedArgs(store, "8").toArray(new String[0])).expect(0);
+        int total = EmbeddingStore.open(store).entries().size();
+        Path shard = store.resolve("shard-00001.npy");
+        Files.delete(shard);
+        refused(shard, "missing shard: the store index lists it but the file is gone", "train", "--train",
+                store.toString(), "--layer", "0", "--out", tmp.resolve("m.json").toString());
+        Capture again = Capture.run(embedArgs(store, "8").toArray(new String[0])).expect(0);
+        assertTrue(again.out().contains("embed: " + shard + ": missing shard; its 8 utterances are embedded again"),
+                again.out());
+        assertTrue(again.out().contains("stored " + total + " utterances"), again.out() + "\nfirst run:\n" + first.out());
+        assertEquals(total, EmbeddingStore.open(store).layer(0).length);
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
