@@ -60,6 +60,12 @@ public final class EmbeddingStore implements Closeable {
     public static final String JOURNAL = "journal.jsonl";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Largest vector and layer count a header may state (a 3840-wide XLS-R 2B meanstd vector, 49
+     * hidden states, are far inside): shard sizes computed from them stay within 64 bits.
+     */
+    private static final int MAX_DIM = 1 << 20;
+    private static final int MAX_LAYERS = 1 << 10;
     /** The only shard names the store writes; anything else in an index (a path, "..") is refused. */
     private static final Pattern SHARD_NAME = Pattern.compile("shard-(\\d{5,9})\\.npy");
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -200,6 +206,10 @@ public final class EmbeddingStore implements Closeable {
     }
 
     private static void checkHeader(Path file, StoreInfo h) throws StoreException {
+        if (h.dim() > MAX_DIM || (h.layers() != null && h.layers().length > MAX_LAYERS)) {
+            throw new StoreException(file, "expected dim <= " + MAX_DIM + " and at most " + MAX_LAYERS + " layers, found dim "
+                    + h.dim() + " and " + h.layers().length + " layers");
+        }
         String missing = h.frontend() == null ? "frontend" : h.model() == null ? "model" : h.layers() == null
                 || h.layers().length == 0 ? "layers" : h.pooling() == null ? "pooling" : h.partition() == null
                 ? "partition" : h.dataset() == null ? "dataset" : h.dim() <= 0 ? "dim" : null;

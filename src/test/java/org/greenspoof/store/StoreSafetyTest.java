@@ -70,6 +70,7 @@ class StoreSafetyTest {
             {EmbeddingStore.INDEX, "\"file\":\"shard-00001.npy\"", "\"file\":\"../../etc/passwd\""},
             {EmbeddingStore.HEADER, "\"layers\" : [ 3, 7 ]", "\"layers\" : null"},
             {EmbeddingStore.HEADER, "\"pooling\" : \"mean\"", "\"pooling\" : null"},
+            {EmbeddingStore.HEADER, "\"dim\" : 3", "\"dim\" : 2147483647"},
         };
         for (String[] c : cases) {
             Path dir = copy(good, "case");
