@@ -267,7 +267,7 @@ public final class Datasets {
         try {
             audio = dir.resolve(path);
         } catch (InvalidPathException e) {
-            throw DatasetException.atLine(list, lineNo, "expected a file path, found '" + path.replace("\0", "\\0")
+            throw DatasetException.atLine(list, lineNo, "expected a file path, found '" + path
                     + "' (" + e.getReason() + (path.indexOf(0) >= 0 ? ": it holds a NUL byte" : "") + ")");
         }
         if (!Files.isRegularFile(audio)) {

@@ -184,7 +184,7 @@ class DatasetsTest {
         Path csv = tmp.resolve("nul.csv");
         write(csv, "path,label\naudio/x.flac,bonafide\naudio/y\u0000.flac,spoof\n");
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.read(csv, "eval"));
-        assertTrue(e.getMessage().startsWith(csv + ":3: expected a file path, found 'audio/y\\0.flac'")
+        assertTrue(e.getMessage().startsWith(csv + ":3: expected a file path, found 'audio/y\\x00.flac'")
                 && e.getMessage().contains("NUL byte") && e.getMessage().indexOf(0) < 0, e.getMessage());
         Path w = tmp.resolve("release_in_the_wild");
         touch(w, "0.wav");
