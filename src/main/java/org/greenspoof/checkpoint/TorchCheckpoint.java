@@ -88,7 +88,7 @@ public final class TorchCheckpoint implements Closeable {
                 }
             }
             ZipEntry pklEntry = zip.getEntry(top + "data.pkl");
-            Path pklName = Path.of(file + "!", top + "data.pkl");
+            Path pklName = entry(file, top + "data.pkl");
             Object root = Unpickler.load(pklName, readEntry(file, zip, pklEntry, archiveSize, MAX_PICKLE_BYTES));
             if (!(root instanceof Map<?, ?> dict)) {
                 throw new FileFormatException(pklName, 0, "a state dict (an OrderedDict of tensors), found " + Unpickler.describe(root));
@@ -109,6 +109,14 @@ public final class TorchCheckpoint implements Closeable {
             zip.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code archive!entry}, how messages name an entry. Entry names come from the archive and may
+     * hold a NUL or control characters, which no path may; those are written as {@code \xNN}.
+     */
+    private static Path entry(Path file, String name) {
+        return Path.of(file + "!", FileFormatException.oneLine(name));
     }
 
     /** The single {@code <top>/data.pkl} decides the top folder, whatever torch named it. */
@@ -166,7 +174,7 @@ public final class TorchCheckpoint implements Closeable {
      * a forged size field cannot make us allocate more than the file could contain.
      */
     private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, long archiveSize, long limit) throws IOException {
-        Path where = Path.of(file + "!", e.getName());
+        Path where = entry(file, e.getName());
         long size = e.getSize();
         long compressed = e.getCompressedSize();
         if (size < 0 || compressed < 0 || compressed > archiveSize
@@ -226,7 +234,7 @@ public final class TorchCheckpoint implements Closeable {
         }
         long bytes = s.numel() > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : s.numel() * s.dtype().size();
         if (entry.getSize() != bytes) {
-            throw new FileFormatException(Path.of(file + "!", entryName), 0, bytes + " bytes (" + s.numel() + " x " + s.dtype()
+            throw new FileFormatException(entry(file, entryName), 0, bytes + " bytes (" + s.numel() + " x " + s.dtype()
                     + ", as the pickle states), found " + entry.getSize());
         }
         ByteBuffer storage = ByteBuffer.wrap(readEntry(file, zip, entry, archiveSize, bytes)).order(ByteOrder.LITTLE_ENDIAN);

@@ -460,6 +460,16 @@ class TorchConverterTest {
         assertFalse(e.getMessage().contains("null"), e.getMessage());
     }
 
+    /** Found by fuzzing: an entry name holding a NUL made the message's archive!entry path itself throw InvalidPathException. */
+    @Test
+    void entryNamesWithControlCharactersAreQuotedInErrors() throws IOException {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("a\u0000b/data.pkl", "\u0080\u0002K\u0005.".getBytes(StandardCharsets.ISO_8859_1));
+        Path p = zip("nul.bin", m, false);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> TorchCheckpoint.open(p));
+        mentions(e, "nul.bin!", "a\\x00b/data.pkl", "state dict");
+    }
+
     private static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
