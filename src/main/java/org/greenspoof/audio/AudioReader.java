@@ -24,6 +24,11 @@ public final class AudioReader {
     }
 
     public static PcmAudio read(Path file) throws IOException {
+        return read(file, AudioLimits.DEFAULT);
+    }
+
+    /** Reads {@code file}, refusing a sample rate or a duration outside {@code limits} before decoding. */
+    public static PcmAudio read(Path file, AudioLimits limits) throws IOException {
         ByteBuffer head;
         long size;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -32,7 +37,7 @@ public final class AudioReader {
             if (startsWith(head, 0, "ID3") && head.limit() >= ID3_HEADER) {
                 long tagEnd = ID3_HEADER + syncsafe(head) + ((head.get(5) & 0x10) != 0 ? ID3_HEADER : 0);
                 if (tagEnd < size && startsWith(peek(ch, tagEnd), 0, "fLaC")) {
-                    return FlacDecoder.decode(file);
+                    return FlacDecoder.decode(file, limits);
                 }
                 throw unsupported(file, 0, "an ID3v2 tag not followed by \"fLaC\": most likely MP3");
             }
@@ -42,10 +47,10 @@ public final class AudioReader {
                     + " bytes");
         }
         if (startsWith(head, 0, "fLaC")) {
-            return FlacDecoder.decode(file);
+            return FlacDecoder.decode(file, limits);
         }
         if (startsWith(head, 0, "RIFF") || startsWith(head, 0, "RF64")) {
-            return WavReader.read(file);
+            return WavReader.read(file, limits);
         }
         String found = identify(head);
         if (found != null) {
@@ -64,7 +69,12 @@ public final class AudioReader {
      * (int16 / 32768), resampled by {@link Resampler} when the file has another rate.
      */
     public static float[] readMono16k(Path file) throws IOException {
-        PcmAudio audio = read(file);
+        return readMono16k(file, AudioLimits.DEFAULT);
+    }
+
+    /** As {@link #readMono16k(Path)} within {@code limits}. */
+    public static float[] readMono16k(Path file, AudioLimits limits) throws IOException {
+        PcmAudio audio = read(file, limits);
         float[] mono = audio.toMonoFloat();
         return audio.sampleRate() == MODEL_RATE ? mono : Resampler.resample(mono, audio.sampleRate(), MODEL_RATE);
     }

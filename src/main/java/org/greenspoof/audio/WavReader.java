@@ -38,8 +38,13 @@ public final class WavReader {
     }
 
     public static PcmAudio read(Path file) throws IOException {
+        return read(file, AudioLimits.DEFAULT);
+    }
+
+    /** Reads {@code file}, refusing rates and durations outside {@code limits} before allocating. */
+    public static PcmAudio read(Path file, AudioLimits limits) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new Parser(file, ch).parse();
+            return new Parser(file, ch, limits).parse();
         }
     }
 
@@ -52,11 +57,13 @@ public final class WavReader {
         private final Path file;
         private final FileChannel ch;
         private final long size;
+        private final AudioLimits limits;
 
-        Parser(Path file, FileChannel ch) throws IOException {
+        Parser(Path file, FileChannel ch, AudioLimits limits) throws IOException {
             this.file = file;
             this.ch = ch;
             this.size = ch.size();
+            this.limits = limits;
         }
 
         PcmAudio parse() throws IOException {
@@ -72,7 +79,9 @@ public final class WavReader {
                 throw error(8, "form type 'WAVE', found " + quote(head, 8));
             }
             boolean rf64 = riff.equals("RF64");
-            long ds64DataSize = -1;
+            // Unsigned 64-bit in the file: a value of 2^63 or more is negative here, and too big either way.
+            long ds64DataSize = 0;
+            boolean ds64 = false;
             Format fmt = null;
             long dataStart = -1, dataLength = -1;
             boolean streamed = false;
@@ -85,7 +94,7 @@ public final class WavReader {
                 if (id.equals("data")) {
                     dataStart = body;
                     if (rf64 && chunkSize == UNKNOWN_SIZE) {
-                        if (ds64DataSize < 0) {
+                        if (!ds64) {
                             throw error(pos, "a 'ds64' chunk before the 'data' chunk of an RF64 file");
                         }
                         chunkSize = ds64DataSize;
@@ -96,13 +105,13 @@ public final class WavReader {
                         dataLength = size - body;
                         break;
                     }
-                    if (body + chunkSize > size) {
+                    if (chunkSize < 0 || chunkSize > size - body) {
                         throw error(pos + 4, "a data chunk of at most " + (size - body) + " bytes (the file ends at byte "
-                                + size + "), but its header claims " + chunkSize + " bytes");
+                                + size + "), but its header claims " + Long.toUnsignedString(chunkSize) + " bytes");
                     }
                     dataLength = chunkSize;
                 } else {
-                    if (body + chunkSize > size) {
+                    if (chunkSize > size - body) {
                         throw error(pos + 4, "chunk '" + id + "' to fit in the file (it claims " + chunkSize
                                 + " bytes from byte " + body + ", the file ends at byte " + size + ")");
                     }
@@ -113,6 +122,7 @@ public final class WavReader {
                             throw error(pos + 4, "a ds64 chunk of at least 16 bytes, found " + chunkSize);
                         }
                         ds64DataSize = readAt(body + 8, 8, "the ds64 data size").getLong(0);
+                        ds64 = true;
                     }
                 }
                 pos = body + chunkSize + (chunkSize & 1);
@@ -133,6 +143,7 @@ public final class WavReader {
                 dataLength -= remainder; // a stream cut mid-frame: the partial frame is not audio
             }
             long frames = dataLength / fmt.blockAlign();
+            limits.checkFrames(file, dataStart - 4, frames, fmt.sampleRate());
             if (frames > Integer.MAX_VALUE - 8) {
                 throw error(dataStart, "at most " + (Integer.MAX_VALUE - 8) + " frames, found " + frames);
             }
@@ -199,9 +210,7 @@ public final class WavReader {
             if (channels == 0) {
                 throw error(body + 2, "at least one channel");
             }
-            if (sampleRate == 0 || sampleRate > Integer.MAX_VALUE) {
-                throw error(body + 4, "a sample rate between 1 and " + Integer.MAX_VALUE + ", found " + sampleRate);
-            }
+            AudioLimits.checkRate(file, body + 4, sampleRate);
             boolean isFloat = code == WAVE_FORMAT_IEEE_FLOAT;
             // Plain PCM may store e.g. 12-bit samples in 2 bytes; EXTENSIBLE gives the container directly.
             int containerBytes = (bits + 7) / 8;

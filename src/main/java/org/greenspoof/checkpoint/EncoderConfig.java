@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * The encoder fields of a Hugging Face {@code config.json} (mirrors transformers' {@code Wav2Vec2Config},
@@ -45,8 +46,39 @@ public record EncoderConfig(
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    // Sane ranges, checked before anything is sized from the config. The largest published model of
+    // the family (XLS-R 2B: 48 layers, hidden 1920, intermediate 7680, 7 conv layers of 512, total
+    // conv stride 320) sits far inside them; a forged num_hidden_layers of 2^31 made inspect build
+    // billions of expected shapes, and a huge conv_stride overflowed the frame arithmetic.
+    /** Transformer layers: 5x the deepest published model. */
+    static final int MAX_LAYERS = 256;
+    /** hidden_size, conv_dim entries and intermediate_size: a weight matrix of at most 2^32 floats. */
+    static final int MAX_WIDTH = 1 << 16;
+    /** Conv feature-encoder layers. */
+    static final int MAX_CONV_LAYERS = 32;
+    /** conv_kernel entries and num_conv_pos_embeddings (the released models use 10 and 128). */
+    static final int MAX_KERNEL = 1024;
+    /** Samples per output frame (product of conv_stride) and the receptive field: about 4 s at 16 kHz. */
+    static final long MAX_SPAN = 1 << 16;
+    /** WavLM num_buckets and max_bucket_distance (320 and 800 released). */
+    static final int MAX_BUCKETS = 1 << 16;
+
     public EncoderConfig {
         checkModelType(modelType);
+        if (convDim.length > MAX_CONV_LAYERS) {
+            throw new IllegalArgumentException("at most " + MAX_CONV_LAYERS + " conv layers, found " + convDim.length);
+        }
+        checkRange("hidden_size", hiddenSize, MAX_WIDTH);
+        checkRange("num_hidden_layers", numHiddenLayers, MAX_LAYERS);
+        checkRange("intermediate_size", intermediateSize, MAX_WIDTH);
+        checkRange("num_conv_pos_embeddings", numConvPosEmbeddings, MAX_KERNEL);
+        if (numBuckets > MAX_BUCKETS || maxBucketDistance > MAX_BUCKETS) {
+            throw new IllegalArgumentException("num_buckets and max_bucket_distance of at most " + MAX_BUCKETS + ", found "
+                    + numBuckets + " and " + maxBucketDistance);
+        }
+        if (!(layerNormEps > 0 && layerNormEps < 1)) {
+            throw new IllegalArgumentException("layer_norm_eps: expected a number in (0, 1), found " + layerNormEps);
+        }
         if (convDim.length == 0 || convDim.length != convKernel.length || convDim.length != convStride.length) {
             throw new IllegalArgumentException("conv_dim, conv_kernel and conv_stride must have the same non-zero length, found "
                     + convDim.length + ", " + convKernel.length + ", " + convStride.length);
@@ -62,9 +94,28 @@ public record EncoderConfig(
             throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_conv_pos_embedding_groups "
                     + numConvPosEmbeddingGroups);
         }
+        long stride = 1, field = 1;
+        for (int i = 0; i < convDim.length; i++) {
+            checkRange("conv_dim", convDim[i], MAX_WIDTH);
+            checkRange("conv_kernel", convKernel[i], MAX_KERNEL);
+            checkRange("conv_stride", convStride[i], (int) MAX_SPAN);
+            field += (convKernel[i] - 1) * stride;
+            stride *= convStride[i];
+            if (stride > MAX_SPAN || field > MAX_SPAN) {
+                throw new IllegalArgumentException("conv_kernel " + Arrays.toString(convKernel) + " and conv_stride "
+                        + Arrays.toString(convStride) + ": expected a total stride and receptive field of at most "
+                        + MAX_SPAN + " samples");
+            }
+        }
         convDim = convDim.clone();
         convKernel = convKernel.clone();
         convStride = convStride.clone();
+    }
+
+    private static void checkRange(String key, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException(key + ": expected 1 to " + max + ", found " + value);
+        }
     }
 
     /** Reads {@code config.json}; an unknown {@code model_type} or an inconsistent field is a clear error. */
@@ -75,7 +126,7 @@ public record EncoderConfig(
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(configJson + ": no config.json (download it with the weights)");
         } catch (JacksonException e) {
-            throw new IOException(configJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(configJson + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new IOException(configJson + ": expected a JSON object");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * The two fields of a Hugging Face {@code preprocessor_config.json} ({@code Wav2Vec2FeatureExtractor})
@@ -36,7 +37,7 @@ public record PreprocessorConfig(boolean doNormalize, int samplingRate) {
         try {
             root = JSON.readTree(Files.readAllBytes(file));
         } catch (JacksonException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new IOException(file + ": expected a JSON object");

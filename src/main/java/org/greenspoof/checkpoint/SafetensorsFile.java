@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.greenspoof.io.FileFormatException;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * A spec-strict reader of the safetensors format: u64 little-endian header length, a JSON header
@@ -122,7 +123,7 @@ public final class SafetensorsFile implements Closeable {
             root = JSON.readTree(header);
         } catch (JacksonException e) {
             long at = e.getLocation() == null ? 8 : 8 + Math.max(0, e.getLocation().getByteOffset());
-            throw new FileFormatException(file, at, "a valid JSON header (" + e.getOriginalMessage() + ")");
+            throw new FileFormatException(file, at, "a valid JSON header (" + JsonErrors.describe(e) + ")");
         }
         if (root == null || !root.isObject()) {
             throw new FileFormatException(file, 8, "a JSON object as header");

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.greenspoof.io.FileFormatException;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * The index transformers' {@code save_pretrained} writes beside weights it split into shards
@@ -32,7 +33,7 @@ public record ShardIndex(Path file, Map<String, String> weightMap, List<Path> sh
             root = JSON.readTree(Files.readAllBytes(index));
         } catch (JacksonException e) {
             long at = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getByteOffset());
-            throw new FileFormatException(index, at, "a JSON shard index (" + e.getOriginalMessage() + ")");
+            throw new FileFormatException(index, at, "a JSON shard index (" + JsonErrors.describe(e) + ")");
         }
         JsonNode map = root == null ? null : root.get("weight_map");
         if (map == null || !map.isObject() || map.isEmpty()) {

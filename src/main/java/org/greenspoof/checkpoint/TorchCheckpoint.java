@@ -75,7 +75,8 @@ public final class TorchCheckpoint implements Closeable {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new FileFormatException(file, 0, "a readable zip archive (" + e.getMessage() + ")");
+            throw new FileFormatException(file, 0, "a readable zip archive (" + (e.getMessage() != null
+                    ? e.getMessage() : "no end of central directory") + ")");
         }
         try {
             String top = topFolder(file, zip);
@@ -87,7 +88,7 @@ public final class TorchCheckpoint implements Closeable {
                 }
             }
             ZipEntry pklEntry = zip.getEntry(top + "data.pkl");
-            Path pklName = Path.of(file + "!", top + "data.pkl");
+            Path pklName = entry(file, top + "data.pkl");
             Object root = Unpickler.load(pklName, readEntry(file, zip, pklEntry, archiveSize, MAX_PICKLE_BYTES));
             if (!(root instanceof Map<?, ?> dict)) {
                 throw new FileFormatException(pklName, 0, "a state dict (an OrderedDict of tensors), found " + Unpickler.describe(root));
@@ -110,6 +111,14 @@ public final class TorchCheckpoint implements Closeable {
         }
     }
 
+    /**
+     * {@code archive!entry}, how messages name an entry. Entry names come from the archive and may
+     * hold a NUL or control characters, which no path may; those are written as {@code \xNN}.
+     */
+    private static Path entry(Path file, String name) {
+        return Path.of(file + "!", FileFormatException.oneLine(name));
+    }
+
     /** The single {@code <top>/data.pkl} decides the top folder, whatever torch named it. */
     private static String topFolder(Path file, ZipFile zip) throws FileFormatException {
         List<String> pkls = new ArrayList<>();
@@ -122,13 +131,22 @@ public final class TorchCheckpoint implements Closeable {
         return pkls.get(0).substring(0, pkls.get(0).length() - "data.pkl".length());
     }
 
-    /** Every element the view addresses must lie inside its storage. */
+    /**
+     * Every element the view addresses must lie inside its storage, with strides of zero or more
+     * (torch has no negative strides) and no more elements than the storage holds: a state dict
+     * never holds a broadcast ({@code expand}ed) view, and one of 762 bytes could otherwise ask for
+     * gigabytes of output.
+     */
     private static void checkView(Path pkl, String name, Unpickler.TensorRef ref) throws FileFormatException {
         long numel;
         long last = ref.offset();
         try {
             numel = TensorInfo.numel(ref.size());
             for (int d = 0; d < ref.size().length; d++) {
+                if (ref.stride()[d] < 0) {
+                    throw new FileFormatException(pkl, 0, "tensor '" + name + "': strides of 0 or more, found "
+                            + Arrays.toString(ref.stride()));
+                }
                 if (ref.size()[d] > 0) {
                     last = Math.addExact(last, Math.multiplyExact(ref.size()[d] - 1, ref.stride()[d]));
                 }
@@ -138,6 +156,11 @@ public final class TorchCheckpoint implements Closeable {
         }
         if (numel > Integer.MAX_VALUE - 8) {
             throw new FileFormatException(pkl, 0, "tensor '" + name + "': at most 2^31 elements, found " + numel);
+        }
+        if (numel > ref.storage().numel()) {
+            throw new FileFormatException(pkl, 0, "tensor '" + name + "': at most the " + ref.storage().numel()
+                    + " elements of its storage, but size " + Arrays.toString(ref.size()) + " and stride "
+                    + Arrays.toString(ref.stride()) + " give " + numel + " (an expanded view, which a state dict never holds)");
         }
         if (numel > 0 && (ref.offset() < 0 || last >= ref.storage().numel())) {
             throw new FileFormatException(pkl, 0, "tensor '" + name + "': a view inside its storage of " + ref.storage().numel()
@@ -151,7 +174,7 @@ public final class TorchCheckpoint implements Closeable {
      * a forged size field cannot make us allocate more than the file could contain.
      */
     private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, long archiveSize, long limit) throws IOException {
-        Path where = Path.of(file + "!", e.getName());
+        Path where = entry(file, e.getName());
         long size = e.getSize();
         long compressed = e.getCompressedSize();
         if (size < 0 || compressed < 0 || compressed > archiveSize
@@ -169,8 +192,12 @@ public final class TorchCheckpoint implements Closeable {
                 throw new FileFormatException(where, data.length, "exactly the " + size + " bytes the zip directory states");
             }
             return data;
-        } catch (ZipException ze) {
-            throw new FileFormatException(where, 0, "a readable zip entry (" + ze.getMessage() + ")");
+        } catch (FileFormatException ffe) {
+            throw ffe;
+        } catch (IOException ioe) {
+            // The JDK's zip errors (a local header past the end, a bad signature) may carry no message.
+            throw new FileFormatException(where, 0, "a readable zip entry (" + (ioe.getMessage() != null
+                    ? ioe.getMessage() : ioe.getClass().getSimpleName()) + ")");
         }
     }
 
@@ -207,7 +234,7 @@ public final class TorchCheckpoint implements Closeable {
         }
         long bytes = s.numel() > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : s.numel() * s.dtype().size();
         if (entry.getSize() != bytes) {
-            throw new FileFormatException(Path.of(file + "!", entryName), 0, bytes + " bytes (" + s.numel() + " x " + s.dtype()
+            throw new FileFormatException(entry(file, entryName), 0, bytes + " bytes (" + s.numel() + " x " + s.dtype()
                     + ", as the pickle states), found " + entry.getSize());
         }
         ByteBuffer storage = ByteBuffer.wrap(readEntry(file, zip, entry, archiveSize, bytes)).order(ByteOrder.LITTLE_ENDIAN);

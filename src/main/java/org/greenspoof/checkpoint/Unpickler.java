@@ -53,6 +53,8 @@ final class Unpickler {
             "torch.DoubleStorage", Dtype.F64, "torch.LongStorage", Dtype.I64);
     private static final Set<String> CALLABLE = Set.of(ORDERED_DICT, REBUILD_TENSOR, REBUILD_PARAMETER);
     /** What an error message lists as allowed. */
+    /** Longest value quoted in an error: a pickled string may be megabytes long. */
+    private static final int MAX_QUOTED = 80;
     static final String ALLOWED = "collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter, "
             + "torch.FloatStorage, torch.HalfStorage, torch.BFloat16Storage, torch.DoubleStorage, torch.LongStorage";
 
@@ -282,7 +284,9 @@ final class Unpickler {
         if (o instanceof StorageRef) {
             return "a storage";
         }
-        return "the " + o.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + o;
+        String value = String.valueOf(o);
+        return "the " + o.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " "
+                + (value.length() > MAX_QUOTED ? value.substring(0, MAX_QUOTED) + "..." : value);
     }
 
     private void push(Object o) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.greenspoof.Version;
 import org.greenspoof.io.AtomicFiles;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * The model file: a small, human-readable JSON document holding a {@link Classifier}, its decision
@@ -176,8 +177,7 @@ public final class ClassifierFile {
         try {
             root = JSON.readTree(path.toFile());
         } catch (JsonProcessingException e) {
-            throw new IOException(path + ": not a greenspoof model file (invalid JSON at line "
-                    + e.getLocation().getLineNr() + ": " + e.getOriginalMessage() + ")", e);
+            throw new IOException(path + ": not a greenspoof model file (invalid JSON, " + JsonErrors.describe(e) + ")", e);
         }
         if (root == null || !root.isObject()) {
             throw new IOException(path + ": not a greenspoof model file (expected a JSON object)");
@@ -230,10 +230,14 @@ public final class ClassifierFile {
                             r.number(hp, "validation_fraction"), (int) r.integer(hp, "patience"),
                             r.number(hp, "tolerance"), r.integer(hp, "seed"),
                             "balanced".equals(r.text(hp, "class_weight")), r.bool(hp, "standardize"));
+                    // Every row read (and its length checked) before theta is sized from h x d.
+                    double[][] hidden = new double[h][];
+                    for (int k = 0; k < h; k++) {
+                        hidden[k] = r.doubles(rows.get(k), "weights.hidden_weight[" + k + "]", d);
+                    }
                     double[] theta = new double[h * d + 2 * h + 1];
                     for (int k = 0; k < h; k++) {
-                        double[] row = r.doubles(rows.get(k), "weights.hidden_weight[" + k + "]", d);
-                        System.arraycopy(row, 0, theta, k * d, d);
+                        System.arraycopy(hidden[k], 0, theta, k * d, d);
                     }
                     System.arraycopy(r.doubles(w, "hidden_bias", h), 0, theta, h * d, h);
                     System.arraycopy(r.doubles(w, "output_weight", h), 0, theta, h * d + h, h);

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.greenspoof.detect.Detector;
 import org.greenspoof.report.FileProblem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,6 +46,9 @@ final class DetectCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Audio files, or folders of them.")
     List<Path> files;
 
+    @Mixin
+    AudioLimitOptions audioLimits;
+
     @Override
     public Integer call() throws IOException {
         List<Path> inputs = expand(files);
@@ -54,7 +58,7 @@ final class DetectCommand implements Callable<Integer> {
             for (Path f : inputs) {
                 Detector.Verdict v;
                 try {
-                    v = d.score(f);
+                    v = d.score(f, audioLimits.limits());
                 } catch (IOException | IllegalArgumentException e) {
                     String error = FileProblem.describe(f, e);
                     System.err.println("greenspoof detect: " + f + ": " + error);

@@ -58,6 +58,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ReportOptions report;
 
+    @Mixin
+    AudioLimitOptions audioLimits;
+
     @Override
     public Integer call() throws IOException {
         RunMeter meter = new RunMeter(report.energy()); // model loading counts too
@@ -74,19 +77,20 @@ final class EmbedCommand implements Callable<Integer> {
                 factory.modelSha256(), factory.layers(), factory.pooling(), factory.dim(), partition,
                 dataset.toAbsolutePath().normalize().toString(), format.name(),
                 Version.text(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
-        int todo = EmbedJob.pending(all, store).size();
-        if (!json) {
-            System.out.printf("embed: %s %s, %d utterances (%d to do), %s, %s, %s pooling, %d workers x %d threads%n",
-                    format.label(), partition, all.size(), todo, factory.frontend(), factory.frontend().equals("lfcc")
-                            ? "LFCC statistics" : "layers " + Arrays.toString(factory.layers()), factory.pooling(),
-                    frontend.workers(), frontend.innerThreads());
-        }
-        try (StopOnSignal stop = new StopOnSignal()) {
+        try (EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
+             StopOnSignal stop = new StopOnSignal()) {
+            int todo = EmbedJob.pending(all, store).size();
+            if (!json) {
+                store.repairs().forEach(line -> System.out.println("embed: " + line));
+                System.out.printf("embed: %s %s, %d utterances (%d to do), %s, %s, %s pooling, %d workers x %d threads%n",
+                        format.label(), partition, all.size(), todo, factory.frontend(), factory.frontend().equals("lfcc")
+                                ? "LFCC statistics" : "layers " + Arrays.toString(factory.layers()), factory.pooling(),
+                        frontend.workers(), frontend.innerThreads());
+            }
             EmbedJob.Result r;
             try (Progress progress = new Progress(System.err, "embed", todo, !report.noProgress)) {
-                r = new EmbedJob(factory, AudioReader::readMono16k, frontend.workers(), shardSize, mode)
-                        .run(all, store, progress, stop::requested);
+                r = new EmbedJob(factory, f -> AudioReader.readMono16k(f, audioLimits.limits()), frontend.workers(),
+                        shardSize, mode).run(all, store, progress, stop::requested);
             }
             RunReport rep = meter.finish(r.processed(), r.audioSeconds(), r.failures().size());
             EmbeddingStore done = EmbeddingStore.open(out);

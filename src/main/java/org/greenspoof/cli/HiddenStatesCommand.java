@@ -8,6 +8,7 @@ import org.greenspoof.model.SpeechEncoder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -54,6 +55,9 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     @Option(names = "--features", paramLabel = "FEAT.npy", description = "Also write the conv features [T, C].")
     Path features;
 
+    @Mixin
+    AudioLimitOptions audioLimits;
+
     @Override
     public Integer call() throws Exception {
         if (model == null) {
@@ -69,7 +73,7 @@ public final class HiddenStatesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--depth " + k + " out of range: " + model + " has hidden states 0.."
                     + encoder.numLayers());
         }
-        float[] samples = AudioReader.readMono16k(audio);
+        float[] samples = AudioReader.readMono16k(audio, audioLimits.limits());
         SpeechEncoder.Activations a;
         try {
             a = encoder.activations(samples, k);

@@ -15,6 +15,7 @@ import org.greenspoof.audio.PcmAudio;
 import org.greenspoof.report.FileProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -40,6 +41,9 @@ final class InfoCommand implements Callable<Integer> {
             + "read is an object {path, error}.")
     boolean json;
 
+    @Mixin
+    AudioLimitOptions audioLimits;
+
     @Spec
     CommandSpec spec;
 
@@ -53,7 +57,7 @@ final class InfoCommand implements Callable<Integer> {
         for (Path file : files) {
             PcmAudio a;
             try {
-                a = AudioReader.read(file);
+                a = AudioReader.read(file, audioLimits.limits());
             } catch (IOException e) {
                 String error = FileProblem.describe(file, e);
                 err.println("greenspoof info: " + file + ": " + error);

@@ -2,9 +2,11 @@ package org.greenspoof.dataset;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.FileVisitResult;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -201,7 +203,7 @@ public final class Datasets {
         Set<String> seen = new HashSet<>();
         readCsvRows(meta, new String[] {"file", "speaker", "label"}, (lineNo, row) -> {
             Label label = parseLabel(meta, lineNo, row[2]);
-            Path audio = dir.resolve(row[0]);
+            Path audio = resolveListed(meta, lineNo, dir, row[0]);
             String id = stripExtension(row[0]);
             if (!seen.add(id)) {
                 throw DatasetException.atLine(meta, lineNo, "file " + row[0] + " is listed twice");
@@ -217,7 +219,7 @@ public final class Datasets {
         Set<String> seen = new HashSet<>();
         readCsvRows(csv, new String[] {"path", "label", "attack"}, (lineNo, row) -> {
             Label label = parseLabel(csv, lineNo, row[1]);
-            Path audio = dir.resolve(row[0]);
+            Path audio = resolveListed(csv, lineNo, dir, row[0]);
             String id = stripExtension(audio.getFileName().toString());
             if (!seen.add(id)) {
                 throw DatasetException.atLine(csv, lineNo, "id " + id + " (file name without extension) is used twice");
@@ -264,6 +266,8 @@ public final class Datasets {
                 }
                 handler.row(lineNo, f);
             }
+        } catch (CharacterCodingException e) {
+            throw DatasetException.notUtf8(csv);
         }
     }
 
@@ -273,6 +277,15 @@ public final class Datasets {
             throw DatasetException.atLine(file, lineNo, "expected label bonafide, bona-fide or spoof, found '" + s + "'");
         }
         return l;
+    }
+
+    private static Path resolveListed(Path list, int lineNo, Path dir, String path) throws DatasetException {
+        try {
+            return dir.resolve(path);
+        } catch (InvalidPathException e) {
+            throw DatasetException.atLine(list, lineNo, "expected a file path, found '" + path
+                    + "' (" + e.getReason() + (path.indexOf(0) >= 0 ? ": it holds a NUL byte" : "") + ")");
+        }
     }
 
     private static String stripExtension(String name) {

@@ -2,6 +2,7 @@ package org.greenspoof.dataset;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,8 @@ final class ProtocolReader {
                 String attack = label == Label.BONAFIDE ? Utterance.NONE : f[attackCol];
                 out.add(new Utterance(id, audio, label, attack, f[0]));
             }
+        } catch (CharacterCodingException e) {
+            throw DatasetException.notUtf8(protocol);
         }
         if (out.isEmpty()) {
             throw new DatasetException(protocol + ": no trials listed");

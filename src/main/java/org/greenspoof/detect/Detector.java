@@ -2,6 +2,7 @@ package org.greenspoof.detect;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.greenspoof.audio.AudioLimits;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.audio.Resampler;
 import org.greenspoof.classify.ClassifierFile;
@@ -81,9 +82,14 @@ public final class Detector implements AutoCloseable {
 
     /** Decodes (FLAC or WAV, any rate, mixed to mono) and scores one file. */
     public Verdict score(Path audio) throws IOException {
+        return score(audio, AudioLimits.DEFAULT);
+    }
+
+    /** As {@link #score(Path)}, refusing audio outside {@code limits} before decoding it. */
+    public Verdict score(Path audio, AudioLimits limits) throws IOException {
         String name = audio.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return score16k(dot > 0 ? name.substring(0, dot) : name, AudioReader.readMono16k(audio));
+        return score16k(dot > 0 ? name.substring(0, dot) : name, AudioReader.readMono16k(audio, limits));
     }
 
     /** Scores mono samples (float, full scale +-1) at {@code sampleRate} Hz; other rates than 16 kHz are resampled. */

@@ -24,6 +24,8 @@ public final class Npy {
     /** numpy aligns the data start to 64 bytes; readers rely on nothing else. */
     private static final int ALIGN = 64;
     private static final int GROWTH_AXIS_MAX_DIGITS = 21;
+    /** Longest header dictionary read: numpy itself refuses headers over 10,000 bytes by default. */
+    private static final long MAX_HEADER_BYTES = 1 << 16;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -86,20 +88,29 @@ public final class Npy {
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new FileFormatException(file, 0, "the .npy magic \\x93NUMPY");
             }
-            int major = in.readUnsignedByte();
-            in.readUnsignedByte();
+            byte[] version = new byte[2];
+            readFully(in, version, file, 6, "the format version (2 bytes)");
+            int major = version[0] & 0xFF;
             long headerLen;
             long dataStart;
             if (major == 1) {
-                headerLen = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+                byte[] len = new byte[2];
+                readFully(in, len, file, 8, "the header length (2 bytes)");
+                headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFF;
                 dataStart = 10 + headerLen;
             } else if (major == 2 || major == 3) {
-                headerLen = Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+                byte[] len = new byte[4];
+                readFully(in, len, file, 8, "the header length (4 bytes)");
+                headerLen = Integer.toUnsignedLong(ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt());
                 dataStart = 12 + headerLen;
             } else {
                 throw new FileFormatException(file, 6, "format version 1, 2 or 3, found " + major);
             }
             long fileSize = Files.size(file);
+            if (headerLen > MAX_HEADER_BYTES) {
+                throw new FileFormatException(file, 8, "a header dictionary of at most " + MAX_HEADER_BYTES
+                        + " bytes, found " + headerLen);
+            }
             if (dataStart > fileSize) {
                 throw new FileFormatException(file, dataStart - headerLen, "a header of " + headerLen
                         + " bytes within the file of " + fileSize + " bytes");
@@ -147,6 +158,11 @@ public final class Npy {
             }
             return new Array(shape, fortran ? toCOrder(data, shape) : data);
         }
+    }
+
+    /** The exact size of the file {@link #write(Path, long[], float[])} writes for {@code shape}. */
+    public static long fileSize(long[] shape) {
+        return header(shape).length + 4 * product(shape);
     }
 
     private static void writeAtomically(Path file, long[] shape, AtomicFiles.Content body) throws IOException {

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.greenspoof.io.TextFiles;
 
 /**
  * Readers for the ASVspoof text formats, with errors that name the file and line:
@@ -187,8 +188,9 @@ public final class ScoreFiles {
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException(file + ": no such file", e);
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new IOException(file + ": not a UTF-8 text file", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            long line = TextFiles.firstNonUtf8Line(file);
+            throw new IOException(file + (line > 0 ? ":" + line : "") + ": expected UTF-8 text, found bytes that are not UTF-8", e);
         }
     }
 

@@ -1,7 +1,9 @@
 package org.greenspoof.store;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,9 +15,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.greenspoof.dataset.Label;
 import org.greenspoof.io.AtomicFiles;
+import org.greenspoof.io.JsonErrors;
+import org.greenspoof.io.Npy;
 
 /**
  * An embedding store: a folder holding
@@ -36,17 +42,32 @@ import org.greenspoof.io.AtomicFiles;
  * a rewrite of the index (tens of MB at the 611k utterances of ASVspoof 2021 DF, once per shard);
  * {@link #compact} folds the journal into index.json at the end of a run.
  *
+ * <p>One writer at a time: {@link #createOrResume} takes the folder's {@link StoreLock} ({@code writer.lock},
+ * naming the holder's pid and host) until {@link #close}; a second writer is refused, a lock left by a
+ * killed writer is taken over. Resuming checks every committed shard's size and CRC-32 and drops the
+ * missing or damaged ones from the index, so their utterances are embedded again ({@link #repairs}).
+ * Every file is validated as it is read: malformed JSON, null or missing fields and shard names other
+ * than {@code shard-NNNNN.npy} are a {@link StoreException} naming the file (and the journal line).
+ *
  * <p>A reader may open a store while a run writes it: it reads the journal before index.json. The
  * writer only ever replaces index.json by one that holds everything journaled so far, and only then
  * deletes the journal, so whichever versions the reader meets, the index is at least as new as the
  * journal it read, and replay (which skips what the index already holds) yields a consistent prefix.
  */
-public final class EmbeddingStore {
+public final class EmbeddingStore implements Closeable {
     public static final String HEADER = "store.json";
     public static final String INDEX = "index.json";
     public static final String JOURNAL = "journal.jsonl";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Largest vector and layer count a header may state (a 3840-wide XLS-R 2B meanstd vector, 49
+     * hidden states, are far inside): shard sizes computed from them stay within 64 bits.
+     */
+    private static final int MAX_DIM = 1 << 20;
+    private static final int MAX_LAYERS = 1 << 10;
+    /** The only shard names the store writes; anything else in an index (a path, "..") is refused. */
+    private static final Pattern SHARD_NAME = Pattern.compile("shard-(\\d{5,9})\\.npy");
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One stored utterance. */
@@ -78,6 +99,10 @@ public final class EmbeddingStore {
     private long journalLength;
     /** Shards whose checksum this process has checked: reading layer after layer checks each file once. */
     private final Set<String> verified = new HashSet<>();
+    /** Held by a store opened for writing ({@link #createOrResume}), null when opened for reading. */
+    private StoreLock lock;
+    /** What resuming found missing or damaged and dropped, one line each. */
+    private final List<String> repairs = new ArrayList<>();
 
     private EmbeddingStore(Path dir, StoreInfo info, Index index) {
         this.dir = dir;
@@ -90,15 +115,16 @@ public final class EmbeddingStore {
     public static EmbeddingStore open(Path dir) throws IOException {
         Path header = dir.resolve(HEADER);
         if (!Files.isRegularFile(header)) {
-            throw new IOException(dir + " is not an embedding store (no " + HEADER + ")");
+            throw new StoreException(dir, "not an embedding store (no " + HEADER + ")");
         }
-        StoreInfo info = JSON.readValue(header.toFile(), StoreInfo.class);
+        StoreInfo info = readJson(header, StoreInfo.class, "a store header");
         if (!StoreInfo.FORMAT.equals(info.format()) || info.version() < StoreInfo.OLDEST_READABLE
                 || info.version() > StoreInfo.VERSION) {
-            throw new IOException(header + ": expected format " + StoreInfo.FORMAT + " version "
+            throw new StoreException(header, "expected format " + StoreInfo.FORMAT + " version "
                     + StoreInfo.OLDEST_READABLE + " to " + StoreInfo.VERSION + ", found " + info.format() + " version "
                     + info.version() + (info.version() > StoreInfo.VERSION ? " (written by a newer greenspoof)" : ""));
         }
+        checkHeader(header, info);
         // The journal first: see the class comment.
         byte[] journal;
         try {
@@ -107,8 +133,18 @@ public final class EmbeddingStore {
             journal = null;
         }
         Path index = dir.resolve(INDEX);
-        Index idx = Files.isRegularFile(index) ? JSON.readValue(index.toFile(), Index.class)
+        Index idx = Files.isRegularFile(index) ? readJson(index, Index.class, "a store index")
                 : new Index(List.of(), List.of());
+        if (idx == null || idx.shards() == null || idx.failures() == null) {
+            throw new StoreException(index, "expected {\"shards\": [...], \"failures\": [...]}, found " + (idx == null
+                    ? "null" : idx.shards() == null ? "no shards list" : "no failures list"));
+        }
+        for (Shard sh : idx.shards()) {
+            checkShard(index, sh);
+        }
+        for (Failure f : idx.failures()) {
+            checkFailure(index, f);
+        }
         EmbeddingStore s = new EmbeddingStore(dir, info, idx);
         if (journal != null) {
             s.replayJournal(journal);
@@ -135,9 +171,16 @@ public final class EmbeddingStore {
                 c = null;
             }
             if (c == null || c.failures() == null) {
-                throw new IOException(journal + ":" + line + ": expected a commit line {\"shard\": ..., \"failures\": [...]}"
+                throw StoreException.atLine(journal, line, "expected a commit line {\"shard\": ..., \"failures\": [...]}"
                         + "; only a last line can be torn by a crash, so the file was damaged otherwise. The commits "
                         + "before it are intact: cut the file at the end of line " + (line - 1) + " to keep them");
+            }
+            Path at = Path.of(journal + ":" + line);
+            if (c.shard() != null) {
+                checkShard(at, c.shard());
+            }
+            for (Failure f : c.failures()) {
+                checkFailure(at, f);
             }
             if (c.shard() != null && files.add(c.shard().file())) {
                 shards.add(c.shard());
@@ -162,6 +205,53 @@ public final class EmbeddingStore {
         failures.addAll(c.failures());
     }
 
+    /** Reads one of the store's JSON files; Jackson's messages name no file, so this one does. */
+    private static <T> T readJson(Path file, Class<T> type, String what) throws IOException {
+        try {
+            return JSON.readValue(file.toFile(), type);
+        } catch (JacksonException e) {
+            throw new StoreException(file, "expected " + what + " as greenspoof writes it; " + JsonErrors.describe(e));
+        }
+    }
+
+    private static void checkHeader(Path file, StoreInfo h) throws StoreException {
+        if (h.dim() > MAX_DIM || (h.layers() != null && h.layers().length > MAX_LAYERS)) {
+            throw new StoreException(file, "expected dim <= " + MAX_DIM + " and at most " + MAX_LAYERS + " layers, found dim "
+                    + h.dim() + " and " + h.layers().length + " layers");
+        }
+        String missing = h.frontend() == null ? "frontend" : h.model() == null ? "model" : h.layers() == null
+                || h.layers().length == 0 ? "layers" : h.pooling() == null ? "pooling" : h.partition() == null
+                ? "partition" : h.dataset() == null ? "dataset" : h.dim() <= 0 ? "dim" : null;
+        if (missing != null) {
+            throw new StoreException(file, "expected a store header with field '" + missing + "' set, found "
+                    + (missing.equals("dim") ? "dim " + h.dim() : missing.equals("layers") ? "no layers" : "null"));
+        }
+    }
+
+    /** A shard as written: a shard-NNNNN.npy name and its utterances, each with an id, a known label and an attack. */
+    private static void checkShard(Path where, Shard s) throws StoreException {
+        if (s == null || s.file() == null || !SHARD_NAME.matcher(s.file()).matches()) {
+            throw new StoreException(where, "expected a shard {\"file\": \"shard-NNNNN.npy\", \"crc32\": ..., "
+                    + "\"utterances\": [...]}, found " + (s == null ? "null" : "file " + s.file()));
+        }
+        if (s.utterances() == null || s.utterances().isEmpty()) {
+            throw new StoreException(where, "expected the utterances of shard " + s.file() + ", found none");
+        }
+        for (Entry e : s.utterances()) {
+            if (e == null || e.id() == null || e.label() == null || e.labelValue() == null || e.attack() == null
+                    || !(e.seconds() >= 0 && e.seconds() < Double.POSITIVE_INFINITY)) {
+                throw new StoreException(where, "expected utterances {\"id\", \"label\": bonafide|spoof, \"attack\", "
+                        + "\"seconds\" >= 0} in shard " + s.file() + ", found " + e);
+            }
+        }
+    }
+
+    private static void checkFailure(Path where, Failure f) throws StoreException {
+        if (f == null || f.id() == null || f.path() == null || f.error() == null) {
+            throw new StoreException(where, "expected failures {\"id\", \"path\", \"error\"}, found " + f);
+        }
+    }
+
     private static int indexOf(byte[] b, byte v, int from) {
         for (int i = from; i < b.length; i++) {
             if (b[i] == v) {
@@ -178,40 +268,102 @@ public final class EmbeddingStore {
      */
     public static EmbeddingStore createOrResume(Path dir, StoreInfo wanted) throws IOException {
         if (Files.isRegularFile(dir.resolve(HEADER))) {
-            EmbeddingStore s = open(dir);
-            String conflict = s.info.conflictWith(wanted);
-            if (conflict != null) {
-                // Shards hold every stored layer of an utterance together, so a store cannot gain layers.
-                boolean layers = !java.util.Arrays.equals(s.info.layers(), wanted.layers());
-                throw new IllegalArgumentException(dir + " holds a different job (" + conflict + "); " + (layers
-                        ? "a store's layers are fixed when it is created: embed the other layers into a new store "
-                        + "(another --out), or delete it and embed every layer you want in one run (the forward pass "
-                        + "costs the same up to the highest layer)" : "choose another --out or delete it"));
+            StoreLock lock = StoreLock.acquire(dir);
+            try {
+                EmbeddingStore s = open(dir);
+                s.lock = lock;
+                String conflict = s.info.conflictWith(wanted);
+                if (conflict != null) {
+                    // Shards hold every stored layer of an utterance together, so a store cannot gain layers.
+                    boolean layers = !java.util.Arrays.equals(s.info.layers(), wanted.layers());
+                    throw new IllegalArgumentException(dir + " holds a different job (" + conflict + "); " + (layers
+                            ? "a store's layers are fixed when it is created: embed the other layers into a new store "
+                            + "(another --out), or delete it and embed every layer you want in one run (the forward "
+                            + "pass costs the same up to the highest layer)" : "choose another --out or delete it"));
+                }
+                s.removeUncommitted();
+                s.dropBadShards();
+                s.compact();
+                if (s.info.version() < StoreInfo.VERSION) {
+                    // Before the first journal line, so that an older reader refuses rather than misses commits.
+                    s.writeHeader(s.info.withVersion(StoreInfo.VERSION));
+                }
+                return s;
+            } catch (IOException | RuntimeException e) {
+                lock.close();
+                throw e;
             }
-            s.removeUncommitted();
-            s.compact();
-            if (s.info.version() < StoreInfo.VERSION) {
-                // Before the first journal line, so that an older reader refuses rather than misses commits.
-                s.writeHeader(s.info.withVersion(StoreInfo.VERSION));
-            }
-            return s;
         }
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                if (s.findAny().isPresent()) {
+                if (s.anyMatch(p -> !p.getFileName().toString().equals(StoreLock.FILE))) {
                     throw new IllegalArgumentException(dir + " exists, is not empty and is not an embedding store");
                 }
             }
         }
         Files.createDirectories(dir);
-        EmbeddingStore s = new EmbeddingStore(dir, wanted, new Index(List.of(), List.of()));
-        s.writeJson(INDEX, new Index(List.of(), List.of()));
-        s.writeHeader(wanted); // last: a folder with store.json is a complete empty store
-        return s;
+        StoreLock lock = StoreLock.acquire(dir);
+        try {
+            if (Files.isRegularFile(dir.resolve(HEADER))) {
+                // Another writer created it between our look and our lock: resume it like any store.
+                lock.close();
+                return createOrResume(dir, wanted);
+            }
+            EmbeddingStore s = new EmbeddingStore(dir, wanted, new Index(List.of(), List.of()));
+            s.lock = lock;
+            s.writeJson(INDEX, new Index(List.of(), List.of()));
+            s.writeHeader(wanted); // last: a folder with store.json is a complete empty store
+            return s;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks the size and CRC-32 of every committed shard; a missing or damaged one is dropped from
+     * the index (rewritten at once) and its file deleted, so that this run embeds its utterances again.
+     */
+    private void dropBadShards() throws IOException {
+        List<Shard> bad = new ArrayList<>();
+        for (Shard s : shards) {
+            Path file = dir.resolve(s.file());
+            long expected = Npy.fileSize(new long[] {s.utterances().size(), info.layers().length, info.dim()});
+            String problem;
+            if (!Files.isRegularFile(file)) {
+                problem = "missing";
+            } else if (Files.size(file) != expected) {
+                problem = "damaged (" + Files.size(file) + " bytes, the index implies " + expected + ")";
+            } else {
+                long crc = ShardIo.crc32(file);
+                problem = crc == s.crc32() ? null : "damaged (CRC-32 " + Long.toHexString(crc) + ", the index recorded "
+                        + Long.toHexString(s.crc32()) + ")";
+            }
+            if (problem == null) {
+                verified.add(s.file());
+            } else {
+                bad.add(s);
+                repairs.add(file + ": " + problem + " shard; its " + s.utterances().size()
+                        + " utterances are embedded again");
+            }
+        }
+        if (bad.isEmpty()) {
+            return;
+        }
+        shards.removeAll(bad);
+        rewriteIndex();
+        for (Shard s : bad) {
+            Files.deleteIfExists(dir.resolve(s.file()));
+        }
+    }
+
+    /** What resuming found missing or damaged (and will embed again), one line per shard; empty for a sound store. */
+    public List<String> repairs() {
+        return List.copyOf(repairs);
     }
 
     private void removeUncommitted() throws IOException {
-        Set<String> keep = new HashSet<>(List.of(HEADER, INDEX, JOURNAL));
+        Set<String> keep = new HashSet<>(List.of(HEADER, INDEX, JOURNAL, StoreLock.FILE));
         shards.forEach(sh -> keep.add(sh.file()));
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
@@ -270,9 +422,12 @@ public final class EmbeddingStore {
         if (entries.size() != vectors.length) {
             throw new IllegalArgumentException(entries.size() + " entries but " + vectors.length + " vectors");
         }
+        if (lock == null) {
+            throw new IllegalStateException(dir + ": opened for reading; createOrResume opens a store for writing");
+        }
         Shard shard = null;
         if (!entries.isEmpty()) {
-            String name = String.format("shard-%05d.npy", shards.size());
+            String name = String.format("shard-%05d.npy", nextShardNumber());
             for (float[][] v : vectors) {
                 if (v.length != info.layers().length || v[0].length != info.dim()) {
                     throw new IllegalArgumentException("vectors of " + v.length + " x " + v[0].length + ", the store holds "
@@ -304,16 +459,40 @@ public final class EmbeddingStore {
         apply(new Commit(shard, List.copyOf(newFailures)));
     }
 
+    /** One more than the highest shard number in use (shards dropped by {@link #dropBadShards} leave gaps). */
+    private int nextShardNumber() {
+        int max = -1;
+        for (Shard s : shards) {
+            Matcher m = SHARD_NAME.matcher(s.file());
+            if (m.matches()) {
+                max = Math.max(max, Integer.parseInt(m.group(1)));
+            }
+        }
+        return max + 1;
+    }
+
     /** Folds the journal into index.json (one atomic rewrite), then deletes it. */
     public synchronized void compact() throws IOException {
-        Path journal = dir.resolve(JOURNAL);
-        if (!Files.exists(journal)) {
-            return;
+        if (Files.exists(dir.resolve(JOURNAL))) {
+            rewriteIndex();
         }
+    }
+
+    /** Writes index.json with every commit so far, then deletes the journal that index now holds. */
+    private void rewriteIndex() throws IOException {
         writeJson(INDEX, new Index(List.copyOf(shards), List.copyOf(failures)));
-        Files.delete(journal);
+        Files.deleteIfExists(dir.resolve(JOURNAL));
         AtomicFiles.syncDirectory(dir);
         journalLength = 0;
+    }
+
+    /** Releases the writer's lock (nothing for a store opened for reading); every commit is already on disk. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
     }
 
     /** The vectors of one stored layer, {@code [utterances][dim]} in {@link #entries()} order. */

@@ -2,6 +2,7 @@ package org.greenspoof.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -24,8 +25,17 @@ final class ShardIo {
 
     static long crc32(Path file) throws IOException {
         CRC32 c = new CRC32();
-        c.update(Files.readAllBytes(file));
+        try {
+            c.update(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw missing(file);
+        }
         return c.getValue();
+    }
+
+    private static StoreException missing(Path file) {
+        return new StoreException(file, "missing shard: the store index lists it but the file is gone (rerun embed "
+                + "on the store to embed its utterances again)");
     }
 
     /**
@@ -37,14 +47,20 @@ final class ShardIo {
         if (verify) {
             long actual = crc32(file);
             if (actual != crc32) {
-                throw new IOException(file + ": damaged shard: its CRC-32 is " + Long.toHexString(actual)
-                        + ", the store index recorded " + Long.toHexString(crc32));
+                throw new StoreException(file, "damaged shard: its CRC-32 is " + Long.toHexString(actual)
+                        + ", the store index recorded " + Long.toHexString(crc32) + " (rerun embed on the store to embed "
+                        + "its utterances again)");
             }
         }
-        Npy.Array a = Npy.read(file);
+        Npy.Array a;
+        try {
+            a = Npy.read(file);
+        } catch (NoSuchFileException e) {
+            throw missing(file);
+        }
         long[] expected = {n, layers, dim};
         if (!Arrays.equals(a.shape(), expected)) {
-            throw new IOException(file + ": expected a shard of shape " + Arrays.toString(expected) + ", found "
+            throw new StoreException(file, "expected a shard of shape " + Arrays.toString(expected) + ", found "
                     + Arrays.toString(a.shape()));
         }
         float[][] out = new float[n][];

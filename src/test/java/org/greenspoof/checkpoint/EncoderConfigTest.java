@@ -82,6 +82,13 @@ class EncoderConfigTest {
             {"{\"model_type\":\"wav2vec2\",\"feat_extract_norm\":\"batch\"}", "'group' or 'layer'"},
             {"{\"model_type\":\"wav2vec2\",\"hidden_size\":\"768\"}", "hidden_size: expected a positive integer"},
             {"{\"model_type\":\"hubert\",\"conv_pos_batch_norm\":true}", "conv_pos_batch_norm"},
+            // issue 15 #12: inspect built 2^31 expected shapes from this before failing
+            {"{\"model_type\":\"wav2vec2\",\"num_hidden_layers\":2147479552}", "num_hidden_layers: expected 1 to 256, found 2147479552"},
+            // issue 15 #13: a huge WavLM conv_stride entry overflowed the frame arithmetic
+            {"{\"model_type\":\"wavlm\",\"conv_stride\":[5,2,2,2,2,2,2147483647]}", "conv_stride: expected 1 to 65536"},
+            {"{\"model_type\":\"wavlm\",\"conv_stride\":[5,2,2,2,2,2,4000]}", "total stride and receptive field of at most 65536"},
+            {"{\"model_type\":\"wav2vec2\",\"hidden_size\":1048576,\"num_attention_heads\":1}", "hidden_size: expected 1 to 65536"},
+            {"{\"model_type\":\"wav2vec2\",\"layer_norm_eps\":1e300}", "layer_norm_eps"},
         };
         for (String[] c : cases) {
             var e = assertThrows(IllegalArgumentException.class, () -> load(c[0]), c[0]);

@@ -3,6 +3,7 @@ package org.greenspoof.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -418,6 +419,55 @@ class TorchConverterTest {
         Path deflated = zip("d.bin", Map.of("top/data.pkl", stateDict(0, 2, 1, 8).bytes(), "top/data/0", new byte[32]), true);
         claimSize(deflated, "top/data.pkl", -1, 0x7FFFFFF0L);
         mentions(assertThrows(IOException.class, () -> TorchCheckpoint.open(deflated)), "top/data.pkl", "claims 2147483632 bytes");
+    }
+
+    /** Issue 15 #5: torch.zeros(1).expand(200_000_000) saved: one float of storage, a stride-0 view of 800 MB. */
+    @Test
+    void anExpandedStrideZeroViewIsRefusedBeforeAllocating() throws IOException {
+        int numel = 200_000_000;
+        byte[] pkl = new Pickle().op(0x80, 2).global("collections", "OrderedDict").op(')', 'R', '(').str("w")
+                .global("torch._utils", "_rebuild_tensor_v2").op('(', '(').str("storage").global("torch", "FloatStorage")
+                .str("0").str("cpu").op('K', 1).op('t', 'Q', 'K', 0, 'J').op(le32(numel)).op(0x85, 'K', 0, 0x85, 0x89)
+                .global("collections", "OrderedDict").op(')', 'R', 't', 'R', 'u', '.').bytes();
+        Path p = checkpoint(pkl, RawSafetensors.f32(7));
+        mentions(assertThrows(FileFormatException.class, () -> TorchCheckpoint.open(p)), "anything/data.pkl",
+                "tensor 'w'", "at most the 1 elements of its storage", "200000000", "expanded view");
+        Path out = tmp.resolve("expanded.safetensors");
+        mentions(assertThrows(FileFormatException.class, () -> TorchConverter.convert(p, out)), "c.bin");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    /** Issue 15 #6: the central directory sends the storage entry's local header past the end of the archive. */
+    @Test
+    void aLocalHeaderOffsetPastTheEndNamesTheEntry() throws IOException {
+        Path p = checkpoint(stateDict(0, 2, 1, 2).bytes(), RawSafetensors.f32(1, 2));
+        byte[] b = Files.readAllBytes(p);
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] name = "anything/data/0".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + 46 < b.length; i++) {
+            if (bb.getInt(i) == 0x02014b50 && matches(b, i + 46, name)) {
+                bb.putInt(i + 42, b.length + 1000);
+            }
+        }
+        Files.write(p, b);
+        IOException e = assertThrows(IOException.class, () -> {
+            try (TorchCheckpoint t = TorchCheckpoint.open(p)) {
+                t.readFloats("w");
+            }
+        });
+        assertInstanceOf(FileFormatException.class, e);
+        mentions(e, "c.bin!", "anything/data/0", "a readable zip entry");
+        assertFalse(e.getMessage().contains("null"), e.getMessage());
+    }
+
+    /** Found by fuzzing: an entry name holding a NUL made the message's archive!entry path itself throw InvalidPathException. */
+    @Test
+    void entryNamesWithControlCharactersAreQuotedInErrors() throws IOException {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("a\u0000b/data.pkl", "\u0080\u0002K\u0005.".getBytes(StandardCharsets.ISO_8859_1));
+        Path p = zip("nul.bin", m, false);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> TorchCheckpoint.open(p));
+        mentions(e, "nul.bin!", "a\\x00b/data.pkl", "state dict");
     }
 
     private static String sha256(byte[] bytes) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -153,6 +154,43 @@ class DatasetsTest {
         write(w.resolve("meta.csv"), "file,speaker,label\n0.wav,A,real\n");
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.read(w, "eval"));
         assertTrue(e.getMessage().contains("meta.csv:2:") && e.getMessage().contains("'real'"), e.getMessage());
+    }
+
+    /** Issue 15 #10: a protocol or list that is not UTF-8 names the line holding the bad bytes. */
+    @Test
+    void textThatIsNotUtf8NamesTheLine() throws IOException {
+        Path la = la2019(tmp);
+        Path protocol = la.resolve("ASVspoof2019_LA_cm_protocols/ASVspoof2019.LA.cm.train.trn.txt");
+        // Line 300 of a long protocol: far past the reader's first read-ahead buffer.
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i < 300; i++) {
+            lines.append(" ".repeat(100)).append('\n'); // blank lines are skipped but counted
+        }
+        Files.write(protocol, (lines + "LA_0079 LA_T_\u00e9 - - bonafide\n").getBytes(StandardCharsets.ISO_8859_1));
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.read(tmp, "train"));
+        assertTrue(e.getMessage().startsWith(protocol + ":300: expected UTF-8 text"), e.getMessage());
+
+        touch(tmp.resolve("audio"), "x.flac");
+        Path csv = tmp.resolve("latin1.csv");
+        Files.write(csv, "path,label\naudio/x.flac,bonafide\nacc\u00e9s.flac,spoof\n".getBytes(StandardCharsets.ISO_8859_1));
+        e = assertThrows(DatasetException.class, () -> Datasets.read(csv, "eval"));
+        assertTrue(e.getMessage().startsWith(csv + ":3: expected UTF-8 text"), e.getMessage());
+    }
+
+    /** Issue 15 #11: a NUL byte in a listed path is an error on that line, not an InvalidPathException. */
+    @Test
+    void aNulByteInAListedPathNamesTheLine() throws IOException {
+        touch(tmp.resolve("audio"), "x.flac");
+        Path csv = tmp.resolve("nul.csv");
+        write(csv, "path,label\naudio/x.flac,bonafide\naudio/y\u0000.flac,spoof\n");
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.read(csv, "eval"));
+        assertTrue(e.getMessage().startsWith(csv + ":3: expected a file path, found 'audio/y\\x00.flac'")
+                && e.getMessage().contains("NUL byte") && e.getMessage().indexOf(0) < 0, e.getMessage());
+        Path w = tmp.resolve("release_in_the_wild");
+        touch(w, "0.wav");
+        write(w.resolve("meta.csv"), "file,speaker,label\n\u0000.wav,A,spoof\n");
+        e = assertThrows(DatasetException.class, () -> Datasets.read(w, "eval"));
+        assertTrue(e.getMessage().startsWith(w.resolve("meta.csv") + ":2: expected a file path"), e.getMessage());
     }
 
     @Test

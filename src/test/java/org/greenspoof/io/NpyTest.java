@@ -87,6 +87,22 @@ class NpyTest {
         assertEquals(128, e.offset(), "the data start");
     }
 
+    /** Issue 15 #7: a file cut anywhere inside its preamble or header names the file and what is missing. */
+    @Test
+    void aFileCutInsideItsHeaderNamesTheFileAndTheMissingPart() throws IOException {
+        Path whole = tmp.resolve("whole.npy");
+        Npy.write(whole, new long[] {2}, new float[] {1, 2});
+        byte[] b = Files.readAllBytes(whole);
+        for (int cut = 6; cut < 128; cut++) {
+            Path f = tmp.resolve("cut.npy");
+            Files.write(f, Arrays.copyOf(b, cut));
+            FileFormatException e = assertThrows(FileFormatException.class, () -> Npy.read(f), "cut at " + cut);
+            assertTrue(e.getMessage().startsWith(f + ": at byte "), e.getMessage());
+            assertTrue(e.getMessage().contains(cut < 8 ? "format version" : cut < 10 ? "header length" : "header"),
+                    e.getMessage());
+        }
+    }
+
     private static ByteBuffer le(int n) {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }

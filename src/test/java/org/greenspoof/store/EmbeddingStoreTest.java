@@ -108,8 +108,9 @@ class EmbeddingStoreTest {
     }
 
     private EmbedJob.Result embed(Path dir, EmbedJob.AudioLoader loader, EmbedJob.OnError onError) throws IOException {
-        EmbeddingStore s = EmbeddingStore.createOrResume(dir, info(FAKE, "train"));
-        return new EmbedJob(FAKE, loader, 2, 3, onError).run(utts, s, quiet());
+        try (EmbeddingStore s = EmbeddingStore.createOrResume(dir, info(FAKE, "train"))) {
+            return new EmbedJob(FAKE, loader, 2, 3, onError).run(utts, s, quiet());
+        }
     }
 
     static void assertSameStore(Path a, Path b) throws IOException {
@@ -231,18 +232,19 @@ class EmbeddingStoreTest {
         for (int i = 0; i < 600; i++) {
             all.add(new EmbeddingStore.Entry("u" + i, "spoof", "A01", "s", 1.0));
         }
-        EmbeddingStore.createOrResume(dir, info);
+        EmbeddingStore.createOrResume(dir, info).close();
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread writer = new Thread(() -> {
             try {
                 // Many short runs: every run's end and every resume compacts, the moment a reader can trip on.
                 for (int run = 0; run < 60; run++) {
-                    EmbeddingStore s = EmbeddingStore.createOrResume(dir, info);
-                    for (int n = 0; n < 5; n++) {
-                        int from = s.entries().size();
-                        s.append(all.subList(from, from + 2), new float[2][2][3], List.of());
+                    try (EmbeddingStore s = EmbeddingStore.createOrResume(dir, info)) {
+                        for (int n = 0; n < 5; n++) {
+                            int from = s.entries().size();
+                            s.append(all.subList(from, from + 2), new float[2][2][3], List.of());
+                        }
+                        s.compact();
                     }
-                    s.compact();
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -272,7 +274,7 @@ class EmbeddingStoreTest {
         Files.writeString(header, Files.readString(header).replace("\"version\" : 2", "\"version\" : 1"));
         assertEquals(1, EmbeddingStore.open(dir).info().version());
         assertEquals(10, EmbeddingStore.open(dir).entries().size());
-        EmbeddingStore.createOrResume(dir, info(FAKE, "train"));
+        EmbeddingStore.createOrResume(dir, info(FAKE, "train")).close();
         assertEquals(2, EmbeddingStore.open(dir).info().version());
         Files.writeString(header, Files.readString(header).replace("\"version\" : 2", "\"version\" : 3"));
         IOException e = assertThrows(IOException.class, () -> EmbeddingStore.open(dir));

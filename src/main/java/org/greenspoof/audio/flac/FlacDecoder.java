@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.greenspoof.audio.AudioLimits;
 import org.greenspoof.audio.PcmAudio;
 import org.greenspoof.io.FileFormatException;
 
@@ -44,6 +45,9 @@ public final class FlacDecoder {
     private final byte[] data;
     private final Path file;
     private final long maxSamples;
+    private final AudioLimits limits;
+    /** Most frames the limits allow at the STREAMINFO rate. */
+    private long maxFrames;
     private int sampleRate;
     private int channels;
     private int bitsPerSample;
@@ -52,10 +56,11 @@ public final class FlacDecoder {
     private final byte[] md5 = new byte[16];
     private int md5At;
 
-    private FlacDecoder(byte[] data, Path file, long maxSamples) {
+    private FlacDecoder(byte[] data, Path file, long maxSamples, AudioLimits limits) {
         this.data = data;
         this.file = file;
         this.maxSamples = maxSamples;
+        this.limits = limits;
     }
 
     /** The decoded-sample limit on this JVM: {@link #MAX_SAMPLES}, or less when the heap is small. */
@@ -65,11 +70,16 @@ public final class FlacDecoder {
 
     /** Reads and decodes a whole FLAC file. */
     public static PcmAudio decode(Path file) throws IOException {
+        return decode(file, AudioLimits.DEFAULT);
+    }
+
+    /** Reads and decodes a whole FLAC file, refusing rates and durations outside {@code limits}. */
+    public static PcmAudio decode(Path file, AudioLimits limits) throws IOException {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
             throw new FileFormatException(file, 0, "a FLAC file of at most " + MAX_FILE_BYTES + " bytes, found " + size);
         }
-        return decode(Files.readAllBytes(file), file);
+        return decode(Files.readAllBytes(file), file, sampleLimit(), limits);
     }
 
     /**
@@ -79,12 +89,12 @@ public final class FlacDecoder {
      * @param file the file's name for error messages
      */
     public static PcmAudio decode(byte[] data, Path file) throws FileFormatException {
-        return decode(data, file, sampleLimit());
+        return decode(data, file, sampleLimit(), AudioLimits.DEFAULT);
     }
 
     /** As {@link #decode(byte[], Path)} with at most {@code maxSamples} decoded samples in all channels. */
-    static PcmAudio decode(byte[] data, Path file, long maxSamples) throws FileFormatException {
-        FlacDecoder d = new FlacDecoder(data, file, maxSamples);
+    static PcmAudio decode(byte[] data, Path file, long maxSamples, AudioLimits limits) throws FileFormatException {
+        FlacDecoder d = new FlacDecoder(data, file, maxSamples, limits);
         return d.decodeFrames(d.readMetadata());
     }
 
@@ -160,9 +170,9 @@ public final class FlacDecoder {
             throw new FileFormatException(file, q, "STREAMINFO block sizes with 16 <= minimum <= maximum, found "
                     + minBlockSize + " and " + maxBlockSize);
         }
-        if (sampleRate == 0) {
-            throw new FileFormatException(file, q + 10, "a STREAMINFO sample rate above 0 Hz");
-        }
+        AudioLimits.checkRate(file, q + 10, sampleRate);
+        maxFrames = limits.maxFrames(sampleRate);
+        limits.checkFrames(file, q + 13, totalSamples, sampleRate);
         if (bitsPerSample < 4) {
             throw new FileFormatException(file, q + 12, "STREAMINFO bits per sample of 4 to 32, found " + bitsPerSample);
         }
@@ -199,6 +209,11 @@ public final class FlacDecoder {
             if (totalSamples > 0 && end > totalSamples) {
                 throw new FileFormatException(file, p, "no more than the " + totalSamples
                         + " samples per channel STREAMINFO declares, but this frame ends at sample " + end);
+            }
+            if (end > maxFrames) {
+                throw new FileFormatException(file, p, "at most " + maxFrames + " frames (" + limits.maxSeconds()
+                        + " s at " + sampleRate + " Hz, --max-seconds), but this frame ends at frame " + end
+                        + " and the stream goes on");
             }
             if (end * channels > maxSamples) {
                 throw new FileFormatException(file, p, "at most " + maxSamples

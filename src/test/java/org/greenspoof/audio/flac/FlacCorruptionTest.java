@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.greenspoof.audio.AudioLimits;
 import org.greenspoof.audio.PcmAudio;
 import org.greenspoof.io.FileFormatException;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,7 +205,7 @@ class FlacCorruptionTest {
         expectError(fewer, "23000 samples");
         byte[] absurd = sample.clone();
         streamInfoField(absurd, info, 108, 36, (1L << 36) - 1);
-        expectError(absurd, "memory limit");
+        expectError(absurd, "at most 600 s of audio (--max-seconds)");
     }
 
     @Test
@@ -305,9 +306,46 @@ class FlacCorruptionTest {
         byte[] data = w.build(0, new byte[16]);
         assertTrue(data.length < 1000, "40 frames of 65535 samples in " + data.length + " bytes");
         FileFormatException e = assertThrows(FileFormatException.class,
-                () -> FlacDecoder.decode(data, Path.of("expanding.flac"), 1 << 20));
+                () -> FlacDecoder.decode(data, Path.of("expanding.flac"), 1 << 20, AudioLimits.DEFAULT));
         assertTrue(e.getMessage().contains("at most 1048576 decoded samples"), e.getMessage());
-        assertEquals(40 * 65535, FlacDecoder.decode(data, Path.of("expanding.flac"), 1 << 22).frames());
+        assertEquals(40 * 65535, FlacDecoder.decode(data, Path.of("expanding.flac"), 1 << 22, AudioLimits.DEFAULT).frames());
+    }
+
+    /** Issue 15 #2: a 1 Hz STREAMINFO is refused at the header, before any frame is decoded or resampled. */
+    @Test
+    void aOneHertzStreamIsRefusedAtStreaminfo() throws Exception {
+        byte[] data = new CraftedFlac(1, 1, 16, false).frame(Signals.constant(1, 16, 0), 0, 16).build();
+        Path f = dir.resolve("1hz.flac");
+        Files.write(f, data);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> FlacDecoder.decode(f));
+        assertTrue(e.getMessage().startsWith(f + ": at byte 18: expected a sample rate from 4000 to 384000 Hz, found 1 Hz"),
+                e.getMessage());
+    }
+
+    /**
+     * Issue 15 #4: 4,096 CONSTANT frames of 65535 samples with total samples 0 (unknown) would decode to
+     * 2^28 samples (3.2 GB); the decoder stops at --max-seconds, after a few hundred frames.
+     */
+    @Test
+    void constantFramesOfUnknownLengthStopAtMaxSeconds() throws Exception {
+        int[][] silence = Signals.constant(1, 65535, 0);
+        CraftedFlac w = new CraftedFlac(16000, 1, 16, false);
+        for (int i = 0; i < 4096; i++) {
+            w.frame(silence, 0, 65535);
+        }
+        byte[] data = w.build(0, new byte[16]);
+        assertTrue(data.length < 60_000, data.length + " bytes");
+        long t0 = System.nanoTime();
+        FileFormatException e = assertThrows(FileFormatException.class,
+                () -> FlacDecoder.decode(data, Path.of("constant.flac"), FlacDecoder.sampleLimit(), AudioLimits.DEFAULT));
+        assertTrue(e.getMessage().startsWith("constant.flac: at byte "), e.getMessage());
+        assertTrue(e.getMessage().contains("at most 9600000 frames (600.0 s at 16000 Hz, --max-seconds)"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "stopped early");
+        // A declared length beyond the limit is refused at STREAMINFO.
+        byte[] declared = new CraftedFlac(16000, 1, 16, false).frame(silence, 0, 65535).build(9_600_001, new byte[16]);
+        FileFormatException d = assertThrows(FileFormatException.class,
+                () -> FlacDecoder.decode(declared, Path.of("declared.flac"), FlacDecoder.sampleLimit(), AudioLimits.DEFAULT));
+        assertTrue(d.getMessage().contains("at most 600 s of audio (--max-seconds), found 9600001 frames"), d.getMessage());
     }
 
     /** Byte length of one 1000-sample frame of {@code x} as CraftedFlac writes it. */

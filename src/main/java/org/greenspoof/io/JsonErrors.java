@@ -1,0 +1,23 @@
+package org.greenspoof.io;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import java.util.regex.Pattern;
+
+/** Jackson's parse errors as one line for a message that already names the file. */
+public final class JsonErrors {
+    /** Jackson cites nested locations as "[Source: REDACTED (...); line: L, column: C]"; the file is named by the caller. */
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;\\]]*(?:\\([^)]*\\))?; (line: \\d+, column: \\d+)\\]");
+
+    private JsonErrors() {
+    }
+
+    /** "line L, column C: what Jackson says", without source citations and on one line. */
+    public static String describe(JacksonException e) {
+        JsonLocation loc = e.getLocation();
+        String what = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        what = SOURCE.matcher(what.lines().findFirst().orElse("")).replaceAll("$1");
+        return (loc != null && loc.getLineNr() > 0 ? "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " : "")
+                + FileFormatException.oneLine(what);
+    }
+}
