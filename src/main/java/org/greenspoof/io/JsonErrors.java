@@ -2,6 +2,7 @@ package org.greenspoof.io;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import java.io.IOException;
 import java.util.regex.Pattern;
 
 /** Jackson's parse errors as one line for a message that already names the file. */
@@ -12,10 +13,15 @@ public final class JsonErrors {
     private JsonErrors() {
     }
 
-    /** "line L, column C: what Jackson says", without source citations and on one line. */
-    public static String describe(JacksonException e) {
-        JsonLocation loc = e.getLocation();
-        String what = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    /**
+     * "line L, column C: what Jackson says", without source citations and on one line. Takes any
+     * IOException (Jackson's are; its decoders also throw plain ones) so that no Jackson type is
+     * part of the public API.
+     */
+    public static String describe(IOException e) {
+        JsonLocation loc = e instanceof JacksonException j ? j.getLocation() : null;
+        String raw = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        String what = raw == null ? e.getClass().getSimpleName() : raw;
         what = SOURCE.matcher(what.lines().findFirst().orElse("")).replaceAll("$1");
         return (loc != null && loc.getLineNr() > 0 ? "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " : "")
                 + FileFormatException.oneLine(what);

@@ -35,7 +35,7 @@ class StoreFuzzTest {
             s.entries();
             s.labels();
             s.attacks();
-            s.finishedIds();
+            s.storedIds();
             s.failures();
             for (int layer : s.info().layers()) {
                 s.layer(layer);
