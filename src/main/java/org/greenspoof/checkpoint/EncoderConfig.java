@@ -1,6 +1,5 @@
 package org.greenspoof.checkpoint;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -120,12 +119,16 @@ public record EncoderConfig(
 
     /** Reads {@code config.json}; an unknown {@code model_type} or an inconsistent field is a clear error. */
     public static EncoderConfig load(Path configJson) throws IOException {
-        JsonNode root;
+        byte[] bytes;
         try {
-            root = JSON.readTree(Files.readAllBytes(configJson));
+            bytes = Files.readAllBytes(configJson);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(configJson + ": no config.json (download it with the weights)");
-        } catch (JacksonException e) {
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
             throw new IOException(configJson + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {

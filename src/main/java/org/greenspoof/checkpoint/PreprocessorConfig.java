@@ -1,6 +1,5 @@
 package org.greenspoof.checkpoint;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -33,10 +32,11 @@ public record PreprocessorConfig(boolean doNormalize, int samplingRate) {
             LOG.info(file + " not found: using do_normalize=true, sampling_rate=16000 (Wav2Vec2FeatureExtractor defaults)");
             return DEFAULT;
         }
+        byte[] bytes = Files.readAllBytes(file);
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (JacksonException e) {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
             throw new IOException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {

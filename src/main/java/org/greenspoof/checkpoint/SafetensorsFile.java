@@ -121,8 +121,8 @@ public final class SafetensorsFile implements Closeable {
         JsonNode root;
         try {
             root = JSON.readTree(header);
-        } catch (JacksonException e) {
-            long at = e.getLocation() == null ? 8 : 8 + Math.max(0, e.getLocation().getByteOffset());
+        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
+            long at = 8 + (e instanceof JacksonException j && j.getLocation() != null ? Math.max(0, j.getLocation().getByteOffset()) : 0);
             throw new FileFormatException(file, at, "a valid JSON header (" + JsonErrors.describe(e) + ")");
         }
         if (root == null || !root.isObject()) {

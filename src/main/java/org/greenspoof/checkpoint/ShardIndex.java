@@ -28,11 +28,12 @@ public record ShardIndex(Path file, Map<String, String> weightMap, List<Path> sh
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     public static ShardIndex read(Path index) throws IOException {
+        byte[] bytes = Files.readAllBytes(index);
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(index));
-        } catch (JacksonException e) {
-            long at = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getByteOffset());
+            root = JSON.readTree(bytes);
+        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
+            long at = e instanceof JacksonException j && j.getLocation() != null ? Math.max(0, j.getLocation().getByteOffset()) : 0;
             throw new FileFormatException(index, at, "a JSON shard index (" + JsonErrors.describe(e) + ")");
         }
         JsonNode map = root == null ? null : root.get("weight_map");

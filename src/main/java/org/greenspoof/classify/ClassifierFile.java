@@ -1,12 +1,12 @@
 package org.greenspoof.classify;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -173,10 +173,11 @@ public final class ClassifierFile {
      *                     or misses or mistypes a field
      */
     public static Model read(Path path) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
         JsonNode root;
         try {
-            root = JSON.readTree(path.toFile());
-        } catch (JsonProcessingException e) {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
             throw new IOException(path + ": not a greenspoof model file (invalid JSON, " + JsonErrors.describe(e) + ")", e);
         }
         if (root == null || !root.isObject()) {

@@ -1,6 +1,5 @@
 package org.greenspoof.store;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.Closeable;
@@ -135,9 +134,9 @@ public final class EmbeddingStore implements Closeable {
         Path index = dir.resolve(INDEX);
         Index idx = Files.isRegularFile(index) ? readJson(index, Index.class, "a store index")
                 : new Index(List.of(), List.of());
-        if (idx == null || idx.shards() == null || idx.failures() == null) {
-            throw new StoreException(index, "expected {\"shards\": [...], \"failures\": [...]}, found " + (idx == null
-                    ? "null" : idx.shards() == null ? "no shards list" : "no failures list"));
+        if (idx.shards() == null || idx.failures() == null) {
+            throw new StoreException(index, "expected {\"shards\": [...], \"failures\": [...]}, found "
+                    + (idx.shards() == null ? "no shards list" : "no failures list"));
         }
         for (Shard sh : idx.shards()) {
             checkShard(index, sh);
@@ -207,17 +206,23 @@ public final class EmbeddingStore implements Closeable {
 
     /** Reads one of the store's JSON files; Jackson's messages name no file, so this one does. */
     private static <T> T readJson(Path file, Class<T> type, String what) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        T value;
         try {
-            return JSON.readValue(file.toFile(), type);
-        } catch (JacksonException e) {
+            value = JSON.readValue(bytes, type);
+        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
             throw new StoreException(file, "expected " + what + " as greenspoof writes it; " + JsonErrors.describe(e));
         }
+        if (value == null) {
+            throw new StoreException(file, "expected " + what + " as greenspoof writes it, found null");
+        }
+        return value;
     }
 
     private static void checkHeader(Path file, StoreInfo h) throws StoreException {
         if (h.dim() > MAX_DIM || (h.layers() != null && h.layers().length > MAX_LAYERS)) {
             throw new StoreException(file, "expected dim <= " + MAX_DIM + " and at most " + MAX_LAYERS + " layers, found dim "
-                    + h.dim() + " and " + h.layers().length + " layers");
+                    + h.dim() + " and " + (h.layers() == null ? 0 : h.layers().length) + " layers");
         }
         String missing = h.frontend() == null ? "frontend" : h.model() == null ? "model" : h.layers() == null
                 || h.layers().length == 0 ? "layers" : h.pooling() == null ? "pooling" : h.partition() == null
