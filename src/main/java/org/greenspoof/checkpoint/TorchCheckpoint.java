@@ -80,14 +80,14 @@ public final class TorchCheckpoint implements Closeable {
         }
         try {
             String top = topFolder(file, zip);
-            ZipEntry byteorder = zip.getEntry(top + "byteorder");
+            ZipEntry byteorder = find(file, zip, top + "byteorder");
             if (byteorder != null) {
                 String order = new String(readEntry(file, zip, byteorder, archiveSize, 16), StandardCharsets.US_ASCII).trim();
                 if (!order.equals("little")) {
                     throw new FileFormatException(file, 0, "little-endian storages (" + top + "byteorder), found '" + order + "'");
                 }
             }
-            ZipEntry pklEntry = zip.getEntry(top + "data.pkl");
+            ZipEntry pklEntry = find(file, zip, top + "data.pkl");
             Path pklName = entry(file, top + "data.pkl");
             Object root = Unpickler.load(pklName, readEntry(file, zip, pklEntry, archiveSize, MAX_PICKLE_BYTES));
             if (!(root instanceof Map<?, ?> dict)) {
@@ -122,13 +122,34 @@ public final class TorchCheckpoint implements Closeable {
     /** The single {@code <top>/data.pkl} decides the top folder, whatever torch named it. */
     private static String topFolder(Path file, ZipFile zip) throws FileFormatException {
         List<String> pkls = new ArrayList<>();
-        zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - 9)
-                .forEach(pkls::add);
+        try {
+            zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - 9)
+                    .forEach(pkls::add);
+        } catch (IllegalArgumentException e) {
+            throw undecodable(file, e);
+        }
         if (pkls.size() != 1) {
             throw new FileFormatException(file, 0, "exactly one <folder>/data.pkl entry (torch.save zip format), found "
                     + (pkls.isEmpty() ? "none" : pkls));
         }
         return pkls.get(0).substring(0, pkls.get(0).length() - "data.pkl".length());
+    }
+
+    /** The entry called {@code name}, or null. */
+    private static ZipEntry find(Path file, ZipFile zip, String name) throws FileFormatException {
+        try {
+            return zip.getEntry(name);
+        } catch (IllegalArgumentException e) {
+            throw undecodable(file, e);
+        }
+    }
+
+    /**
+     * The JDK checks entry names when it opens an archive, but decodes them (and comments) only when
+     * an entry is looked at, and then throws an IllegalArgumentException naming no file.
+     */
+    private static FileFormatException undecodable(Path file, IllegalArgumentException e) {
+        return new FileFormatException(file, 0, "entry names and comments in UTF-8 (" + e.getMessage() + ")");
     }
 
     /**
@@ -228,7 +249,7 @@ public final class TorchCheckpoint implements Closeable {
             return out;
         }
         String entryName = top + "data/" + s.key();
-        ZipEntry entry = zip.getEntry(entryName);
+        ZipEntry entry = find(file, zip, entryName);
         if (entry == null) {
             throw new FileFormatException(file, 0, "an entry " + entryName + " holding the storage of '" + name + "'");
         }
