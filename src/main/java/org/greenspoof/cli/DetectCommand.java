@@ -1,29 +1,39 @@
 package org.greenspoof.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.greenspoof.detect.Detector;
+import org.greenspoof.detect.Detector.Report;
+import org.greenspoof.detect.Detector.Segment;
+import org.greenspoof.detect.Detector.Windowing;
 import org.greenspoof.report.FileProblem;
+import org.greenspoof.store.EmbedJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Scores new audio files. */
+/** Scores new audio files, whole or in windows. */
 @Command(name = "detect", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Score audio files (FLAC or WAV, any rate; a folder means its .flac and .wav files, "
-                + "recursively) with a trained classifier: one line per file, 'PATH SCORE bonafide|spoof' at the "
-                + "classifier's stored threshold, followed by a warning when the input is far outside the training "
-                + "data; or a JSON array with --json. A file that cannot be read is reported on stderr and the exit "
-                + "code is 3; the others are still scored."})
+        description = {"Score audio files (FLAC or WAV, any rate; a folder means its .flac and .wav files, recursively; "
+                + "@list.txt reads more arguments from a file, one per line) with a trained classifier. Scores are the "
+                + "classifier's: HIGHER MEANS MORE BONA FIDE; the label is taken at the threshold stored in the classifier "
+                + "file, the equal error rate threshold on the dev partition it was trained with. Recordings longer than "
+                + "--whole-up-to seconds are scored in windows (--window, --hop): each window gets a line, and the file's "
+                + "verdict is its most spoof-like window's. Text: 'PATH SCORE bonafide|spoof' per file; --json: one JSON "
+                + "object per line; --csv: one row per file and per window. A file that cannot be read is reported on "
+                + "stderr and the exit code is 3 (--on-error skip, the others are still scored) or 1 (fail)."})
 final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--encoder", paramLabel = "DIR",
@@ -39,11 +49,30 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
     Path classifier;
 
-    @Option(names = "--json", description = "Print a JSON array: {path, score, probability, label, threshold, warning} "
-            + "per scored file and {path, error} per file that could not be read.")
+    @Option(names = "--json", description = "One JSON object per line: {path, score, probability, label, threshold, "
+            + "warning, seconds, segments, max_spoof_probability, spoofed_share, spoofed_spans} per scored file, "
+            + "{path, error} per file that could not be read.")
     boolean json;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "Audio files, or folders of them.")
+    @Option(names = "--csv", description = "CSV rows path,segment,start,end,score,probability,label,warning,error: "
+            + "segment 'file' for a file's verdict, then 0, 1, ... for its windows.")
+    boolean csv;
+
+    @Option(names = "--window", defaultValue = "4", paramLabel = "SECONDS", description = "Window length for long recordings.")
+    double window;
+
+    @Option(names = "--hop", paramLabel = "SECONDS", description = "Step between windows (default: half the window).")
+    Double hop;
+
+    @Option(names = "--whole-up-to", defaultValue = "20", paramLabel = "SECONDS",
+            description = "Recordings up to this length are scored whole; 'inf' scores every recording whole.")
+    double wholeUpTo;
+
+    @Option(names = "--on-error", defaultValue = "skip", paramLabel = "skip|fail",
+            description = "An unreadable file is reported and skipped (skip) or stops the run (fail).")
+    String onError;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR|@LIST", description = "Audio files, folders of them, or @files listing them.")
     List<Path> files;
 
     @Mixin
@@ -51,41 +80,143 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (json && csv) {
+            throw new IllegalArgumentException("--json and --csv exclude each other");
+        }
+        EmbedJob.OnError mode = EmbedJob.OnError.parse(onError);
+        Windowing windowing = new Windowing(window, hop == null ? window / 2 : hop, wholeUpTo);
         List<Path> inputs = expand(files);
-        ArrayNode arr = Json.MAPPER.createArrayNode();
-        int failed = 0;
+        PrintStream out = System.out;
+        if (csv) {
+            out.println("path,segment,start,end,score,probability,label,warning,error");
+        }
+        int bonafide = 0, spoof = 0;
+        List<String> failed = new ArrayList<>();
         try (Detector d = Detector.load(classifier, model)) {
             for (Path f : inputs) {
-                Detector.Verdict v;
+                Report r;
                 try {
-                    v = d.score(f, audioLimits.limits());
+                    r = d.detect(f, audioLimits.limits(), windowing);
                 } catch (IOException | IllegalArgumentException e) {
                     String error = FileProblem.describe(f, e);
                     System.err.println("greenspoof detect: " + f + ": " + error);
-                    arr.addObject().put("path", f.toString()).put("error", error);
-                    failed++;
+                    failed.add(f.toString());
+                    if (json) {
+                        out.println(line(Json.object().put("path", f.toString()).put("error", error)));
+                    } else if (csv) {
+                        out.println(csvRow(f.toString(), "file", "", "", "", "", "", "", error));
+                    }
+                    if (mode == EmbedJob.OnError.FAIL) {
+                        return ExitCode.ERROR;
+                    }
                     continue;
                 }
-                String label = v.bonafide() ? "bonafide" : "spoof";
-                if (json) {
-                    ObjectNode o = arr.addObject();
-                    o.put("path", f.toString());
-                    o.put("score", v.score());
-                    o.put("probability", v.probability());
-                    o.put("label", label);
-                    o.put("threshold", v.threshold());
-                    o.put("warning", v.warning());
+                if (r.verdict().bonafide()) {
+                    bonafide++;
                 } else {
-                    // The path, not the file name: a/x.wav and b/x.flac must not look like one input.
-                    System.out.printf(Locale.ROOT, "%s %.6f %s%s%n", f, v.score(), label,
-                            v.warning() == null ? "" : "  warning: " + v.warning());
+                    spoof++;
+                }
+                if (json) {
+                    out.println(line(toJson(f, r)));
+                } else if (csv) {
+                    printCsv(out, f, r);
+                } else {
+                    printText(out, f, r);
                 }
             }
         }
-        if (json) {
-            Json.print(arr);
+        System.err.println("greenspoof detect: " + inputs.size() + " files: " + bonafide + " bonafide, " + spoof + " spoof, "
+                + failed.size() + " unreadable" + (failed.isEmpty() ? "" : " (" + String.join(", ", failed) + ")"));
+        return failed.isEmpty() ? ExitCode.OK : ExitCode.SKIPPED;
+    }
+
+    private static String label(boolean bonafide) {
+        return bonafide ? "bonafide" : "spoof";
+    }
+
+    private static void printText(PrintStream out, Path f, Report r) {
+        Detector.Verdict v = r.verdict();
+        // The path, not the file name: a/x.wav and b/x.flac must not look like one input.
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %.6f %s", f, v.score(), label(v.bonafide())));
+        if (r.windowed()) {
+            b.append(String.format(Locale.ROOT, "  %d windows over %.1f s, max P(spoof) %.3f, spoofed %.0f %%%s", r.segments().size(),
+                    r.seconds(), r.maxSpoofProbability(), 100 * r.spoofedShare(), r.spoofedSpans().isEmpty() ? ""
+                            : ": " + r.spoofedSpans().stream().map(s -> String.format(Locale.ROOT, "%.2f-%.2f s", s.start(), s.end()))
+                            .collect(Collectors.joining(", "))));
         }
-        return failed == 0 ? ExitCode.OK : ExitCode.SKIPPED;
+        if (v.warning() != null) {
+            b.append("  warning: ").append(v.warning());
+        }
+        out.println(b);
+        if (r.windowed()) {
+            for (Segment s : r.segments()) {
+                out.printf(Locale.ROOT, "  %8.2f %8.2f %.6f %s%n", s.start(), s.end(), s.score(), label(s.bonafide()));
+            }
+        }
+    }
+
+    private static void printCsv(PrintStream out, Path f, Report r) {
+        Detector.Verdict v = r.verdict();
+        out.println(csvRow(f.toString(), "file", num(0), num(r.seconds()), num(v.score()), num(v.probability()),
+                label(v.bonafide()), v.warning() == null ? "" : v.warning(), ""));
+        if (r.windowed()) {
+            for (int i = 0; i < r.segments().size(); i++) {
+                Segment s = r.segments().get(i);
+                out.println(csvRow(f.toString(), Integer.toString(i), num(s.start()), num(s.end()), num(s.score()),
+                        num(s.probability()), label(s.bonafide()), "", ""));
+            }
+        }
+    }
+
+    /**
+     * RFC 4180: a field holding a comma, quote or line break is quoted, quotes doubled. (commons-csv
+     * would bring commons-io and commons-codec into the shaded jar for these few lines.)
+     */
+    static String csvRow(String... fields) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            String f = fields[i];
+            if (i > 0) {
+                b.append(',');
+            }
+            boolean quote = f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0;
+            b.append(quote ? '"' + f.replace("\"", "\"\"") + '"' : f);
+        }
+        return b.toString();
+    }
+
+    private static String num(double x) {
+        return Double.toString(x);
+    }
+
+    private static ObjectNode toJson(Path f, Report r) {
+        Detector.Verdict v = r.verdict();
+        ObjectNode o = Json.object();
+        o.put("path", f.toString());
+        o.put("score", v.score());
+        o.put("probability", v.probability());
+        o.put("label", label(v.bonafide()));
+        o.put("threshold", v.threshold());
+        o.put("warning", v.warning());
+        o.put("seconds", r.seconds());
+        ArrayNode segs = o.putArray("segments");
+        for (Segment s : r.segments()) {
+            segs.addObject().put("start", s.start()).put("end", s.end()).put("score", s.score())
+                    .put("probability", s.probability()).put("label", label(s.bonafide()));
+        }
+        o.put("max_spoof_probability", r.maxSpoofProbability());
+        o.put("spoofed_share", r.spoofedShare());
+        ArrayNode spans = o.putArray("spoofed_spans");
+        r.spoofedSpans().forEach(s -> spans.addArray().add(s.start()).add(s.end()));
+        return o;
+    }
+
+    private static String line(ObjectNode o) {
+        try {
+            return Json.MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree of plain values always serialises
+        }
     }
 
     /** Files as given; a folder becomes its .flac and .wav files below it, in name order. */

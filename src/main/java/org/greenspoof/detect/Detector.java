@@ -2,6 +2,9 @@ package org.greenspoof.detect;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.greenspoof.audio.AudioLimits;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.audio.Resampler;
@@ -40,6 +43,46 @@ public final class Detector implements AutoCloseable {
      */
     public record Verdict(String id, double score, double probability, double threshold, boolean bonafide,
                           String warning) {
+    }
+
+    /**
+     * How a recording is cut: recordings longer than {@code above} seconds are scored in windows of
+     * {@code window} seconds every {@code hop} seconds (the last window ends at the end of the
+     * recording), shorter ones whole. Cost is linear in the length; each window is embedded alone.
+     */
+    public record Windowing(double window, double hop, double above) {
+        /** Whole up to 20 s (In-the-Wild clips reach ~20 s; ASVspoof's are 1-5 s), else 4 s windows every 2 s. */
+        public static final Windowing AUTO = new Windowing(4, 2, 20);
+        /** Every recording scored whole, as a classifier trained on whole utterances saw them. */
+        public static final Windowing WHOLE = new Windowing(4, 2, Double.POSITIVE_INFINITY);
+
+        public Windowing {
+            if (!(window > 0 && window < Double.POSITIVE_INFINITY) || !(hop > 0 && hop <= window) || !(above >= 0)) {
+                throw new IllegalArgumentException("windows need 0 < hop <= window (finite) and a length >= 0 above which "
+                        + "they apply; got window " + window + " s, hop " + hop + " s, above " + above + " s");
+            }
+        }
+    }
+
+    /** One window of a recording, in seconds from its start. */
+    public record Segment(double start, double end, double score, double probability, boolean bonafide) {
+    }
+
+    /** A stretch of a recording covered by windows scored spoof, in seconds. */
+    public record Span(double start, double end) {
+    }
+
+    /**
+     * A recording's result. Scored in windows, {@code verdict} is its most spoof-like window's (the
+     * lowest score: a recording with one spoofed stretch is spoofed), {@code spoofedShare} is the
+     * share of its length that windows scored spoof cover and {@code spoofedSpans} those stretches;
+     * scored whole, {@code segments} holds the one whole-recording segment.
+     */
+    public record Report(Verdict verdict, double seconds, List<Segment> segments, double maxSpoofProbability,
+                         double spoofedShare, List<Span> spoofedSpans) {
+        public boolean windowed() {
+            return segments.size() > 1;
+        }
     }
 
     private final ClassifierFile.Model model;
@@ -87,17 +130,83 @@ public final class Detector implements AutoCloseable {
 
     /** As {@link #score(Path)}, refusing audio outside {@code limits} before decoding it. */
     public Verdict score(Path audio, AudioLimits limits) throws IOException {
-        String name = audio.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return score16k(dot > 0 ? name.substring(0, dot) : name, AudioReader.readMono16k(audio, limits));
+        return score16k(idOf(audio), AudioReader.readMono16k(audio, limits));
     }
 
     /** Scores mono samples (float, full scale +-1) at {@code sampleRate} Hz; other rates than 16 kHz are resampled. */
     public Verdict score(String id, float[] samples, int sampleRate) {
+        return score16k(id, to16k(samples, sampleRate));
+    }
+
+    /** Decodes one file and scores it whole or in windows, as {@code windowing} says for its length. */
+    public Report detect(Path audio, AudioLimits limits, Windowing windowing) throws IOException {
+        return detect16k(idOf(audio), AudioReader.readMono16k(audio, limits), windowing);
+    }
+
+    /** As {@link #detect(Path, AudioLimits, Windowing)} for mono samples at {@code sampleRate} Hz. */
+    public Report detect(String id, float[] samples, int sampleRate, Windowing windowing) {
+        return detect16k(id, to16k(samples, sampleRate), windowing);
+    }
+
+    private static float[] to16k(float[] samples, int sampleRate) {
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
         }
-        return score16k(id, sampleRate == SAMPLE_RATE ? samples : Resampler.resample(samples, sampleRate, SAMPLE_RATE));
+        return sampleRate == SAMPLE_RATE ? samples : Resampler.resample(samples, sampleRate, SAMPLE_RATE);
+    }
+
+    private Report detect16k(String id, float[] audio, Windowing w) {
+        int n = audio.length;
+        double seconds = (double) n / SAMPLE_RATE;
+        if (seconds <= w.above()) {
+            Verdict v = score16k(id, audio);
+            Segment whole = new Segment(0, seconds, v.score(), v.probability(), v.bonafide());
+            return new Report(v, seconds, List.of(whole), 1 - v.probability(), v.bonafide() ? 0 : 1,
+                    v.bonafide() ? List.of() : List.of(new Span(0, seconds)));
+        }
+        int win = (int) Math.min(n, Math.round(w.window() * SAMPLE_RATE));
+        int hop = (int) Math.max(1, Math.round(w.hop() * SAMPLE_RATE));
+        List<Integer> starts = new ArrayList<>();
+        for (int s = 0; s + win < n; s += hop) {
+            starts.add(s);
+        }
+        starts.add(n - win); // the last window ends at the end: no tail left unscored
+        List<Segment> segments = new ArrayList<>(starts.size());
+        Verdict worst = null;
+        for (int s : starts) {
+            Verdict v = score16k(id, Arrays.copyOfRange(audio, s, s + win));
+            segments.add(new Segment((double) s / SAMPLE_RATE, (double) (s + win) / SAMPLE_RATE, v.score(), v.probability(),
+                    v.bonafide()));
+            if (worst == null || v.score() < worst.score()) {
+                worst = v;
+            }
+        }
+        List<Span> spans = spoofedSpans(segments);
+        double spoofed = spans.stream().mapToDouble(sp -> sp.end() - sp.start()).sum();
+        return new Report(worst, seconds, List.copyOf(segments), 1 - worst.probability(), spoofed / seconds, spans);
+    }
+
+    /** The union of the spoof-scored segments (in start order), overlapping or touching ones merged. */
+    static List<Span> spoofedSpans(List<Segment> segments) {
+        List<Span> spans = new ArrayList<>();
+        for (Segment g : segments) {
+            if (g.bonafide()) {
+                continue;
+            }
+            Span last = spans.isEmpty() ? null : spans.get(spans.size() - 1);
+            if (last != null && g.start() <= last.end()) {
+                spans.set(spans.size() - 1, new Span(last.start(), Math.max(last.end(), g.end())));
+            } else {
+                spans.add(new Span(g.start(), g.end()));
+            }
+        }
+        return List.copyOf(spans);
+    }
+
+    private static String idOf(Path audio) {
+        String name = audio.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     private Verdict score16k(String id, float[] audio16k) {

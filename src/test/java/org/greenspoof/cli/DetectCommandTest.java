@@ -10,8 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.greenspoof.audio.AudioLimits;
+import org.greenspoof.audio.AudioReader;
 import org.greenspoof.dataset.Datasets;
+import org.greenspoof.detect.Detector;
 import org.greenspoof.dataset.Utterance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +40,15 @@ class DetectCommandTest {
         return Files.write(file, b.array());
     }
 
+    static List<JsonNode> jsonLines(Capture c) throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : c.out().lines().toList()) {
+            out.add(m.readTree(line));
+        }
+        return out;
+    }
+
     @Test
     void sameNamesInTwoFoldersFailuresAndFoldersInJson() throws IOException {
         List<Utterance> eval = Datasets.read(SharedCorpus.get(), "eval");
@@ -52,7 +66,7 @@ class DetectCommandTest {
                 text.out());
 
         Capture json = Capture.run("detect", "--json", "--classifier", model, tmp.toString()).expect(ExitCode.SKIPPED);
-        JsonNode arr = new ObjectMapper().readTree(json.out());
+        List<JsonNode> arr = jsonLines(json);
         assertEquals(3, arr.size(), "the folder's two .flac files and the broken .wav:\n" + json.out());
         assertEquals(a.resolve("x.flac").toString(), arr.get(0).get("path").asText());
         assertEquals(b.resolve("x.flac").toString(), arr.get(1).get("path").asText());
@@ -72,10 +86,81 @@ class DetectCommandTest {
         Path speech = Datasets.read(SharedCorpus.get(), "eval").get(0).audio();
         Capture c = Capture.run("detect", "--json", "--classifier", SharedModel.model().toString(), tone.toString(),
                 speech.toString()).expect(ExitCode.OK);
-        JsonNode arr = new ObjectMapper().readTree(c.out());
+        List<JsonNode> arr = jsonLines(c);
         assertTrue(arr.get(0).get("warning").asText().startsWith("far outside the training data"), c.out());
         assertTrue(arr.get(1).get("warning").isNull(), c.out());
         Capture t = Capture.run("detect", "--classifier", SharedModel.model().toString(), tone.toString());
         assertTrue(t.out().contains("  warning: far outside the training data"), t.out());
+    }
+
+    /**
+     * Windows: each window's score is the classifier's score of that slice of the decoded audio
+     * (scored here through the library on slices the test cuts itself), windows start every hop and
+     * the last ends at the end of the file, the file's verdict is its lowest window, and the spoofed
+     * share is the covered length of the spoof windows.
+     */
+    @Test
+    void longRecordingsAreScoredInWindows() throws IOException {
+        Path audio = Datasets.read(SharedCorpus.get(), "eval").get(0).audio();
+        float[] x = AudioReader.readMono16k(audio, AudioLimits.DEFAULT);
+        Capture c = Capture.run("detect", "--json", "--whole-up-to", "0", "--window", "0.5", "--hop", "0.2",
+                "--classifier", SharedModel.model().toString(), audio.toString()).expect(ExitCode.OK);
+        JsonNode o = jsonLines(c).get(0);
+        JsonNode segs = o.get("segments");
+        double seconds = x.length / 16000.0;
+        assertEquals(seconds, o.get("seconds").asDouble(), 1e-9);
+        int expected = (int) Math.ceil((x.length - 8000) / 3200.0) + 1;
+        assertEquals(expected, segs.size(), o.toString());
+        double min = Double.POSITIVE_INFINITY, covered = 0, coveredTo = 0;
+        try (Detector d = Detector.load(SharedModel.model(), null)) {
+            for (int i = 0; i < segs.size(); i++) {
+                JsonNode g = segs.get(i);
+                int from = i == segs.size() - 1 ? x.length - 8000 : 3200 * i;
+                assertEquals(from / 16000.0, g.get("start").asDouble(), 1e-9);
+                assertEquals((from + 8000) / 16000.0, g.get("end").asDouble(), 1e-9);
+                Detector.Verdict v = d.score("w", Arrays.copyOfRange(x, from, from + 8000), 16000);
+                assertEquals(v.score(), g.get("score").asDouble(), 1e-9, "window " + i);
+                assertEquals(v.bonafide() ? "bonafide" : "spoof", g.get("label").asText());
+                min = Math.min(min, v.score());
+                if (!v.bonafide()) {
+                    double a = Math.max(from / 16000.0, coveredTo), b = (from + 8000) / 16000.0;
+                    covered += Math.max(0, b - a);
+                    coveredTo = Math.max(coveredTo, b);
+                }
+            }
+        }
+        assertEquals(min, o.get("score").asDouble(), 1e-12);
+        assertEquals(covered / seconds, o.get("spoofed_share").asDouble(), 1e-9);
+        assertEquals(1 / (1 + Math.exp(min)), o.get("max_spoof_probability").asDouble(), 1e-9);
+
+        Capture text = Capture.run("detect", "--whole-up-to", "0", "--window", "0.5", "--hop", "0.2", "--classifier",
+                SharedModel.model().toString(), audio.toString()).expect(ExitCode.OK);
+        assertEquals(1 + expected, text.out().lines().count(), text.out());
+        assertTrue(text.out().lines().findFirst().orElseThrow().contains(expected + " windows over"), text.out());
+    }
+
+    /** @list files, CSV with a quoted path, and --on-error fail stopping at the first unreadable file. */
+    @Test
+    void listsCsvAndFailFast() throws IOException {
+        List<Utterance> eval = Datasets.read(SharedCorpus.get(), "eval");
+        Path comma = Files.copy(eval.get(0).audio(), tmp.resolve("a,b.flac"));
+        Path second = eval.get(1).audio();
+        Path list = Files.writeString(tmp.resolve("list.txt"), "'" + comma + "'\n" + second + "\n");
+        String model = SharedModel.model().toString();
+        Capture direct = Capture.run("detect", "--csv", "--classifier", model, comma.toString(), second.toString())
+                .expect(ExitCode.OK);
+        Capture listed = Capture.run("detect", "--csv", "--classifier", model, "@" + list).expect(ExitCode.OK);
+        assertEquals(direct.out(), listed.out());
+        List<String> rows = listed.out().lines().toList();
+        assertEquals("path,segment,start,end,score,probability,label,warning,error", rows.get(0));
+        assertTrue(rows.get(1).startsWith("\"" + comma + "\",file,0.0,"), rows.get(1));
+        assertEquals(3, rows.size(), listed.out());
+        assertTrue(listed.err().contains("2 files: "), listed.err());
+
+        Path broken = Files.write(tmp.resolve("broken.wav"), new byte[] {'R', 'I', 'F', 'F'});
+        Capture fail = Capture.run("detect", "--on-error", "fail", "--classifier", model, broken.toString(),
+                second.toString()).expect(ExitCode.ERROR);
+        assertEquals("", fail.out(), "nothing scored after the first unreadable file");
+        assertTrue(fail.err().contains(broken.toString()), fail.err());
     }
 }
