@@ -17,6 +17,7 @@ import org.greenspoof.detect.Detector;
 import org.greenspoof.detect.Detector.Report;
 import org.greenspoof.detect.Detector.Segment;
 import org.greenspoof.detect.Detector.Windowing;
+import org.greenspoof.detect.TimelinePlot;
 import org.greenspoof.report.FileProblem;
 import org.greenspoof.store.EmbedJob;
 import picocli.CommandLine.Command;
@@ -68,6 +69,10 @@ final class DetectCommand implements Callable<Integer> {
             description = "Recordings up to this length are scored whole; 'inf' scores every recording whole.")
     double wholeUpTo;
 
+    @Option(names = "--plot", paramLabel = "OUT.svg|png",
+            description = "Draw one input's timeline (waveform, window scores, threshold, spoofed stretches).")
+    Path plot;
+
     @Option(names = "--on-error", defaultValue = "skip", paramLabel = "skip|fail",
             description = "An unreadable file is reported and skipped (skip) or stops the run (fail).")
     String onError;
@@ -86,6 +91,12 @@ final class DetectCommand implements Callable<Integer> {
         EmbedJob.OnError mode = EmbedJob.OnError.parse(onError);
         Windowing windowing = new Windowing(window, hop == null ? window / 2 : hop, wholeUpTo);
         List<Path> inputs = expand(files);
+        if (plot != null && inputs.size() != 1) {
+            throw new IllegalArgumentException("--plot draws one recording; " + inputs.size() + " inputs given");
+        }
+        if (plot != null) {
+            Outputs.checkFile("--plot", plot);
+        }
         PrintStream out = System.out;
         if (csv) {
             out.println("path,segment,start,end,score,probability,label,warning,error");
@@ -115,6 +126,9 @@ final class DetectCommand implements Callable<Integer> {
                     bonafide++;
                 } else {
                     spoof++;
+                }
+                if (plot != null) {
+                    TimelinePlot.write(plot, r, f.getFileName().toString());
                 }
                 if (json) {
                     out.println(line(toJson(f, r)));

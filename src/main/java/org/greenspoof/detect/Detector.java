@@ -68,6 +68,31 @@ public final class Detector implements AutoCloseable {
     public record Segment(double start, double end, double score, double probability, boolean bonafide) {
     }
 
+    /**
+     * The waveform at plot resolution: the least and greatest sample of each of {@code min.length}
+     * equal stretches of the recording (16 kHz mono, full scale +-1).
+     */
+    public record Envelope(float[] min, float[] max) {
+        /** Buckets of a timeline plot: about one per pixel column. */
+        static final int BUCKETS = 800;
+
+        static Envelope of(float[] x) {
+            int b = Math.max(1, Math.min(BUCKETS, x.length));
+            float[] lo = new float[b], hi = new float[b];
+            for (int i = 0; i < b; i++) {
+                int from = (int) ((long) x.length * i / b), to = (int) ((long) x.length * (i + 1) / b);
+                float mn = 0, mx = 0;
+                for (int j = from; j < to; j++) {
+                    mn = Math.min(mn, x[j]);
+                    mx = Math.max(mx, x[j]);
+                }
+                lo[i] = mn;
+                hi[i] = mx;
+            }
+            return new Envelope(lo, hi);
+        }
+    }
+
     /** A stretch of a recording covered by windows scored spoof, in seconds. */
     public record Span(double start, double end) {
     }
@@ -79,7 +104,7 @@ public final class Detector implements AutoCloseable {
      * scored whole, {@code segments} holds the one whole-recording segment.
      */
     public record Report(Verdict verdict, double seconds, List<Segment> segments, double maxSpoofProbability,
-                         double spoofedShare, List<Span> spoofedSpans) {
+                         double spoofedShare, List<Span> spoofedSpans, Envelope envelope) {
         public boolean windowed() {
             return segments.size() > 1;
         }
@@ -162,7 +187,7 @@ public final class Detector implements AutoCloseable {
             Verdict v = score16k(id, audio);
             Segment whole = new Segment(0, seconds, v.score(), v.probability(), v.bonafide());
             return new Report(v, seconds, List.of(whole), 1 - v.probability(), v.bonafide() ? 0 : 1,
-                    v.bonafide() ? List.of() : List.of(new Span(0, seconds)));
+                    v.bonafide() ? List.of() : List.of(new Span(0, seconds)), Envelope.of(audio));
         }
         int win = (int) Math.min(n, Math.round(w.window() * SAMPLE_RATE));
         int hop = (int) Math.max(1, Math.round(w.hop() * SAMPLE_RATE));
@@ -183,7 +208,8 @@ public final class Detector implements AutoCloseable {
         }
         List<Span> spans = spoofedSpans(segments);
         double spoofed = spans.stream().mapToDouble(sp -> sp.end() - sp.start()).sum();
-        return new Report(worst, seconds, List.copyOf(segments), 1 - worst.probability(), spoofed / seconds, spans);
+        return new Report(worst, seconds, List.copyOf(segments), 1 - worst.probability(), spoofed / seconds, spans,
+                Envelope.of(audio));
     }
 
     /** The union of the spoof-scored segments (in start order), overlapping or touching ones merged. */

@@ -1,27 +1,18 @@
 package org.greenspoof.metrics;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.apache.commons.math3.special.Erf;
-import org.greenspoof.io.AtomicFiles;
+import org.greenspoof.plot.Canvas;
 
 /**
  * Draws a DET curve on normal-deviate axes (the probit of each rate, so a Gaussian score model
- * plots as a straight line), with the EER point marked: as SVG, or as PNG through Java2D. Both
- * renderings share one drawing routine over a tiny {@link Canvas}.
+ * plots as a straight line), with the EER point marked, as SVG or PNG ({@link Canvas}).
  */
 public final class DetPlot {
 
@@ -44,52 +35,11 @@ public final class DetPlot {
 
     /** Writes the plot as SVG or PNG, chosen by the file extension; atomically. */
     public static void write(Path out, DetCurve det, Eer eer, String title) throws IOException {
-        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-        byte[] bytes;
-        if (name.endsWith(".svg")) {
-            bytes = svg(det, eer, title).getBytes(StandardCharsets.UTF_8);
-        } else if (name.endsWith(".png")) {
-            bytes = png(det, eer, title);
-        } else {
-            throw new IllegalArgumentException(out + ": DET plot file must end in .svg or .png");
-        }
-        AtomicFiles.write(out, bytes);
+        Canvas.write(out, WIDTH, HEIGHT, c -> draw(c, det, eer, title));
     }
 
     public static String svg(DetCurve det, Eer eer, String title) {
-        SvgCanvas c = new SvgCanvas();
-        draw(c, det, eer, title);
-        return c.finish();
-    }
-
-    public static byte[] png(DetCurve det, Eer eer, String title) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
-            draw(new Java2dCanvas(g), det, eer, title);
-        } finally {
-            g.dispose();
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", bytes);
-        return bytes.toByteArray();
-    }
-
-    /** The few primitives the plot needs. */
-    interface Canvas {
-        void line(double x1, double y1, double x2, double y2, String color, double width, boolean dashed);
-
-        void polyline(double[] xs, double[] ys, int n, String color, double width);
-
-        void circle(double x, double y, double r, String color);
-
-        /** anchor: -1 left, 0 centre, 1 right; rotated: vertical text reading upwards. */
-        void text(double x, double y, String s, int size, int anchor, boolean rotated);
+        return Canvas.svg(WIDTH, HEIGHT, c -> draw(c, det, eer, title));
     }
 
     static double probit(double p) {
@@ -165,105 +115,5 @@ public final class DetPlot {
         double v = 100 * p;
         return v >= 1 ? String.format(Locale.ROOT, "%.0f", v)
                 : new java.math.BigDecimal(String.format(Locale.ROOT, "%.4f", v)).stripTrailingZeros().toPlainString();
-    }
-
-    private static final class SvgCanvas implements Canvas {
-        private final StringBuilder sb = new StringBuilder();
-
-        SvgCanvas() {
-            sb.append(String.format(Locale.ROOT,
-                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
-                            + " font-family=\"sans-serif\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n",
-                    WIDTH, HEIGHT, WIDTH, HEIGHT));
-        }
-
-        @Override
-        public void line(double x1, double y1, double x2, double y2, String color, double width, boolean dashed) {
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%.1f\"%s/>%n",
-                    x1, y1, x2, y2, color, width, dashed ? " stroke-dasharray=\"4 4\"" : ""));
-        }
-
-        @Override
-        public void polyline(double[] xs, double[] ys, int n, String color, double width) {
-            sb.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"").append(width)
-                    .append("\" stroke-linejoin=\"round\" points=\"");
-            for (int i = 0; i < n; i++) {
-                sb.append(String.format(Locale.ROOT, "%s%.1f,%.1f", i == 0 ? "" : " ", xs[i], ys[i]));
-            }
-            sb.append("\"/>\n");
-        }
-
-        @Override
-        public void circle(double x, double y, double r, String color) {
-            sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>%n", x, y, r, color));
-        }
-
-        @Override
-        public void text(double x, double y, String s, int size, int anchor, boolean rotated) {
-            String a = anchor < 0 ? "start" : anchor > 0 ? "end" : "middle";
-            String rot = rotated ? String.format(Locale.ROOT, " transform=\"rotate(-90 %.1f %.1f)\"", x, y) : "";
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s>%s</text>%n",
-                    x, y, size, a, rot, escape(s)));
-        }
-
-        String finish() {
-            return sb.append("</svg>\n").toString();
-        }
-
-        private static String escape(String s) {
-            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-        }
-    }
-
-    private static final class Java2dCanvas implements Canvas {
-        private final Graphics2D g;
-
-        Java2dCanvas(Graphics2D g) {
-            this.g = g;
-        }
-
-        @Override
-        public void line(double x1, double y1, double x2, double y2, String color, double width, boolean dashed) {
-            g.setColor(Color.decode(color));
-            g.setStroke(dashed ? new BasicStroke((float) width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    new float[] {4f, 4f}, 0f) : new BasicStroke((float) width));
-            g.draw(new Line2D.Double(x1, y1, x2, y2));
-        }
-
-        @Override
-        public void polyline(double[] xs, double[] ys, int n, String color, double width) {
-            Path2D.Double p = new Path2D.Double();
-            for (int i = 0; i < n; i++) {
-                if (i == 0) {
-                    p.moveTo(xs[i], ys[i]);
-                } else {
-                    p.lineTo(xs[i], ys[i]);
-                }
-            }
-            g.setColor(Color.decode(color));
-            g.setStroke(new BasicStroke((float) width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            g.draw(p);
-        }
-
-        @Override
-        public void circle(double x, double y, double r, String color) {
-            g.setColor(Color.decode(color));
-            g.fill(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r));
-        }
-
-        @Override
-        public void text(double x, double y, String s, int size, int anchor, boolean rotated) {
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, size));
-            double w = g.getFontMetrics().stringWidth(s);
-            double shift = anchor < 0 ? 0 : anchor > 0 ? -w : -w / 2;
-            var saved = g.getTransform();
-            g.translate(x, y);
-            if (rotated) {
-                g.rotate(-Math.PI / 2);
-            }
-            g.drawString(s, (float) shift, 0f);
-            g.setTransform(saved);
-        }
     }
 }

@@ -163,4 +163,26 @@ class DetectCommandTest {
         assertEquals("", fail.out(), "nothing scored after the first unreadable file");
         assertTrue(fail.err().contains(broken.toString()), fail.err());
     }
+
+    /** The timeline picture: a well-formed SVG with one dot per window and the threshold; a PNG of the stated size. */
+    @Test
+    void plotsOneRecordingsTimeline() throws Exception {
+        Path audio = Datasets.read(SharedCorpus.get(), "eval").get(0).audio();
+        String model = SharedModel.model().toString();
+        Path svg = tmp.resolve("t.svg"), png = tmp.resolve("t.png");
+        Capture c = Capture.run("detect", "--json", "--whole-up-to", "0", "--window", "0.5", "--hop", "0.25", "--plot",
+                svg.toString(), "--classifier", model, audio.toString()).expect(ExitCode.OK);
+        int windows = jsonLines(c).get(0).get("segments").size();
+        org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(svg.toFile());
+        assertEquals(windows, doc.getElementsByTagName("circle").getLength());
+        assertTrue(Files.readString(svg).contains("stroke-dasharray") && Files.readString(svg).contains("threshold"));
+        Capture.run("detect", "--plot", png.toString(), "--classifier", model, audio.toString()).expect(ExitCode.OK);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(900, img.getWidth());
+        assertEquals(380, img.getHeight());
+        Capture two = Capture.run("detect", "--plot", svg.toString(), "--classifier", model, audio.toString(),
+                audio.toString()).expect(ExitCode.ERROR);
+        assertTrue(two.err().contains("--plot draws one recording"), two.err());
+    }
 }
