@@ -279,7 +279,8 @@ public final class Datasets {
         return l;
     }
 
-    private static Path resolveListed(Path list, int lineNo, Path dir, String path) throws DatasetException {
+    /** {@code dir/path} for a path read from line {@code lineNo} of a list; one that cannot be a path is refused there. */
+    static Path resolveListed(Path list, int lineNo, Path dir, String path) throws DatasetException {
         try {
             return dir.resolve(path);
         } catch (InvalidPathException e) {

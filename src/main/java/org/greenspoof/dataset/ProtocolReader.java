@@ -64,7 +64,10 @@ final class ProtocolReader {
                 }
                 // A missing file is the embedding's failure like an unreadable one (skipped and listed, or
                 // stopping the run under --on-error fail), not a reason to refuse the whole partition.
-                Path audio = files.getOrDefault(id + ".flac", audioDirs.get(0).resolve(id + ".flac"));
+                Path audio = files.get(id + ".flac");
+                if (audio == null) {
+                    audio = Datasets.resolveListed(protocol, lineNo, audioDirs.get(0), id + ".flac");
+                }
                 String attack = label == Label.BONAFIDE ? Utterance.NONE : f[attackCol];
                 out.add(new Utterance(id, audio, label, attack, f[0]));
             }
