@@ -282,7 +282,11 @@ public final class Datasets {
     /** {@code dir/path} for a path read from line {@code lineNo} of a list; one that cannot be a path is refused there. */
     static Path resolveListed(Path list, int lineNo, Path dir, String path) throws DatasetException {
         try {
-            return dir.resolve(path);
+            Path p = dir.resolve(path);
+            if (p.getFileName() == null) { // "/": a file's name is the utterance's id
+                throw DatasetException.atLine(list, lineNo, "expected a file path, found '" + path + "' (a root folder)");
+            }
+            return p;
         } catch (InvalidPathException e) {
             throw DatasetException.atLine(list, lineNo, "expected a file path, found '" + path
                     + "' (" + e.getReason() + (path.indexOf(0) >= 0 ? ": it holds a NUL byte" : "") + ")");
