@@ -77,7 +77,7 @@ class ClassifierFileTest {
                         true, true)),
         };
         for (Classifier c : models) {
-            Path file = tmp.resolve(c.kind() + ".json");
+            Path file = tmp.resolve(c.kind().fileName() + ".json");
             ClassifierFile.write(file, c, 0.5, prov);
             ClassifierFile.Model back = ClassifierFile.read(file);
             for (float[] row : x) {
@@ -89,7 +89,7 @@ class ClassifierFileTest {
             assertEquals("lfcc", back.provenance().encoder());
             assertEquals(Map.of("bonafide", countOnes(y), "spoof", y.length - countOnes(y)),
                     back.provenance().trainingData().classCounts());
-            String kind = c.kind().equals("mlp") ? "mlp" : "lr";
+            String kind = c.kind() == Mlp.KIND ? "mlp" : "lr";
             assertEquals(fieldPaths(JSON.readTree(resource("model-v1-" + kind + ".json").toFile()), ""),
                     fieldPaths(JSON.readTree(file.toFile()), ""), "writer and compatibility fixture share one layout");
         }
