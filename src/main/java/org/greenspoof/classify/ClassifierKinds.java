@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 public final class ClassifierKinds {
 
     /** Every kind, in the order help texts list them. */
-    public static final List<ClassifierKind<?>> ALL = List.of(LogisticRegression.KIND, LinearSvm.KIND, Mlp.KIND);
+    public static final List<ClassifierKind<?>> ALL = List.of(LogisticRegression.KIND, LinearSvm.KIND, RbfSvm.KIND, Mlp.KIND);
 
     private ClassifierKinds() {
     }

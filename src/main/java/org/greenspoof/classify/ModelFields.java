@@ -109,6 +109,22 @@ final class ModelFields {
         return "balanced".equals(text(n, "class_weight"));
     }
 
+    /**
+     * An array of float32 values: each written as the shortest decimal of a float, which rounds back
+     * to that float exactly.
+     */
+    float[] floats(JsonNode n, String name, int expected) throws IOException {
+        double[] v = doubles(n, name, expected);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+            if (!Float.isFinite(out[i])) {
+                throw error(name + "[" + i + "] is " + v[i] + ", beyond the float32 range");
+            }
+        }
+        return out;
+    }
+
     double[] doubles(JsonNode n, String name) throws IOException {
         return doubles(field(n, name), name, -1);
     }
