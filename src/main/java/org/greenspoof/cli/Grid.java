@@ -20,11 +20,11 @@ import picocli.CommandLine.Spec;
  */
 final class Grid {
     @Option(names = "--c", split = ",", paramLabel = "C", splitSynopsisLabel = ",",
-            description = "Inverse L2 strengths to try (sklearn's C; the grid axis C of lr, svm, rbf-svm).")
+            description = "Values to try on the grid axis C (sklearn's C) of every chosen kind that has one.")
     double[] cs;
 
     @Option(names = "--hidden", split = ",", paramLabel = "H", splitSynopsisLabel = ",",
-            description = "MLP: hidden-layer sizes to try (the grid axis hidden).")
+            description = "Values to try on the grid axis hidden (hidden-layer sizes) of every chosen kind that has one.")
     int[] hidden;
 
     @Option(names = "--grid", paramLabel = "AXIS=V1,V2", showDefaultValue = CommandLine.Help.Visibility.NEVER,
