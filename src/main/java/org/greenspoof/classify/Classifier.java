@@ -5,9 +5,10 @@ import java.util.Map;
 /**
  * A trained bona fide / spoof classifier on fixed-size embeddings. Scores follow the ASVspoof
  * convention: bona fide is the positive class and higher means more bona fide; the score is the
- * logit of P(bona fide) (for {@link LinearSvm}, the signed margin).
+ * logit of P(bona fide) (for the support vector machines, the signed margin). Each implementation
+ * has a {@link ClassifierKind}, listed in {@link ClassifierKinds}.
  */
-public sealed interface Classifier permits LinearModel, Mlp {
+public interface Classifier {
 
     /** Score of one embedding of length {@link #dimension()}; allocates nothing. */
     double score(float[] x);
@@ -21,8 +22,8 @@ public sealed interface Classifier permits LinearModel, Mlp {
     /** Wall time the fit took, in seconds (as recorded at training time for a loaded model). */
     double trainingSeconds();
 
-    /** Stable name used in model files and reports: {@code logistic_regression} or {@code mlp}. */
-    String kind();
+    /** Its kind (names, grid, model-file codec); see {@link ClassifierKinds}. */
+    ClassifierKind<?> kind();
 
     /** Hyper-parameters as written to the model file. */
     Map<String, Object> hyperparameters();

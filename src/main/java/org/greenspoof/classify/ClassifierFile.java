@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.greenspoof.Version;
 import org.greenspoof.io.AtomicFiles;
 import org.greenspoof.io.JsonErrors;
@@ -26,10 +26,10 @@ import org.greenspoof.io.JsonErrors;
  * format_version      "1.0"; a reader accepts every 1.x (unknown fields are ignored) and refuses 2.0+
  * greenspoof_version  version that wrote the file
  * created             UTC timestamp
- * classifier          "logistic_regression", "linear_svm" or "mlp"
+ * classifier          the kind's file name (ClassifierKinds lists them: "logistic_regression", "linear_svm", "mlp", ...)
  * parameter_count     trainable parameters
  * training_seconds    wall time of the fit
- * hyperparameters     the learner's options (see LogisticRegression.Options / Mlp.Options)
+ * hyperparameters     the learner's options (each kind's Options)
  * threshold           decision threshold on the score (dev EER threshold): bona fide when score &gt; threshold
  * score               the score convention, spelled out
  * provenance          encoder (checkpoint id or front-end name), encoder_sha256, layer, pooling,
@@ -37,7 +37,8 @@ import org.greenspoof.io.JsonErrors;
  * standardizer        {mean, scale} applied before the weights, or null
  * training_distribution {mean, std, distance_p99} of the training embeddings (see TrainingDistribution), or
  *                     absent (older files): inputs far outside it are flagged
- * weights             logistic_regression, linear_svm: {coef [d], intercept}
+ * weights             written and read by the kind (ClassifierKind), e.g.
+ *                     logistic_regression, linear_svm: {coef [d], intercept}
  *                     mlp: {hidden_weight [hidden][d], hidden_bias [hidden], output_weight [hidden], output_bias, epochs}
  * </pre>
  */
@@ -101,7 +102,7 @@ public final class ClassifierFile {
         root.put("format_version", FORMAT_VERSION);
         root.put("greenspoof_version", Version.text());
         root.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        root.put("classifier", classifier.kind());
+        root.put("classifier", classifier.kind().fileName());
         root.put("parameter_count", classifier.parameterCount());
         root.put("training_seconds", classifier.trainingSeconds());
         root.set("hyperparameters", JSON.valueToTree(classifier.hyperparameters()));
@@ -137,23 +138,7 @@ public final class ClassifierFile {
         } else {
             root.putNull("standardizer");
         }
-        ObjectNode w = root.putObject("weights");
-        if (classifier instanceof LinearModel lm) {
-            w.set("coef", doubles(lm.coefficients()));
-            w.put("intercept", lm.intercept());
-        } else if (classifier instanceof Mlp mlp) {
-            int d = mlp.dimension();
-            int h = mlp.options().hidden();
-            double[] p = mlp.parameters();
-            ArrayNode rows = w.putArray("hidden_weight");
-            for (int k = 0; k < h; k++) {
-                rows.add(doubles(java.util.Arrays.copyOfRange(p, k * d, (k + 1) * d)));
-            }
-            w.set("hidden_bias", doubles(java.util.Arrays.copyOfRange(p, h * d, h * d + h)));
-            w.set("output_weight", doubles(java.util.Arrays.copyOfRange(p, h * d + h, h * d + 2 * h)));
-            w.put("output_bias", p[p.length - 1]);
-            w.put("epochs", mlp.epochs());
-        }
+        classifier.kind().write(classifier, root.putObject("weights"));
         if (distribution != null) {
             ObjectNode dist = root.putObject("training_distribution");
             dist.set("mean", doubles(distribution.mean()));
@@ -183,7 +168,7 @@ public final class ClassifierFile {
         if (root == null || !root.isObject()) {
             throw new IOException(path + ": not a greenspoof model file (expected a JSON object)");
         }
-        Reader r = new Reader(path);
+        ModelFields r = new ModelFields(path, root);
         String format = r.text(root, "format_version");
         int major;
         try {
@@ -195,59 +180,18 @@ public final class ClassifierFile {
             throw new IOException(path + ": model file format " + format + " is not supported: this greenspoof reads format "
                     + FORMAT_MAJOR + ".x" + (major > FORMAT_MAJOR ? "; the file was written by a newer greenspoof, upgrade to read it" : ""));
         }
-        JsonNode hp = r.object(root, "hyperparameters");
-        JsonNode w = r.object(root, "weights");
-        JsonNode stdNode = root.get("standardizer");
-        String kind = r.text(root, "classifier");
-        double seconds = r.number(root, "training_seconds");
+        r.hyperparameters();
+        r.weights();
+        String kindName = r.text(root, "classifier");
+        ClassifierKind<?> kind = ClassifierKinds.byFileName(kindName);
+        if (kind == null) {
+            throw new IOException(path + ": unknown classifier \"" + kindName + "\"; this greenspoof reads "
+                    + ClassifierKinds.ALL.stream().map(ClassifierKind::fileName).collect(Collectors.joining(", ")));
+        }
+        r.trainingSeconds();
         Classifier classifier;
         try {
-            switch (kind) {
-                case "logistic_regression", "linear_svm" -> {
-                    double[] coef = r.doubles(w, "coef");
-                    Standardizer std = standardizer(r, stdNode, coef.length);
-                    LinearModel.Options o = new LinearModel.Options(r.number(hp, "C"),
-                            "balanced".equals(r.text(hp, "class_weight")), r.bool(hp, "standardize"),
-                            r.number(hp, "tolerance"), (int) r.integer(hp, "max_iterations"));
-                    double b = r.number(w, "intercept");
-                    classifier = kind.equals("linear_svm") ? new LinearSvm(std, coef, b, o, seconds)
-                            : new LogisticRegression(std, coef, b, o, seconds);
-                }
-                case "mlp" -> {
-                    JsonNode rows = w.get("hidden_weight");
-                    if (rows == null || !rows.isArray() || rows.isEmpty()) {
-                        throw new IOException(path + ": weights.hidden_weight must be a non-empty array of rows");
-                    }
-                    int h = rows.size();
-                    int d = rows.get(0).size();
-                    Mlp.Activation act;
-                    try {
-                        act = Mlp.Activation.valueOf(r.text(hp, "activation").toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IOException(path + ": unknown MLP activation \"" + r.text(hp, "activation") + "\"", e);
-                    }
-                    Mlp.Options o = new Mlp.Options(h, act, r.number(hp, "alpha"), r.number(hp, "learning_rate"),
-                            (int) r.integer(hp, "batch_size"), (int) r.integer(hp, "max_epochs"),
-                            r.number(hp, "validation_fraction"), (int) r.integer(hp, "patience"),
-                            r.number(hp, "tolerance"), r.integer(hp, "seed"),
-                            "balanced".equals(r.text(hp, "class_weight")), r.bool(hp, "standardize"));
-                    // Every row read (and its length checked) before theta is sized from h x d.
-                    double[][] hidden = new double[h][];
-                    for (int k = 0; k < h; k++) {
-                        hidden[k] = r.doubles(rows.get(k), "weights.hidden_weight[" + k + "]", d);
-                    }
-                    double[] theta = new double[h * d + 2 * h + 1];
-                    for (int k = 0; k < h; k++) {
-                        System.arraycopy(hidden[k], 0, theta, k * d, d);
-                    }
-                    System.arraycopy(r.doubles(w, "hidden_bias", h), 0, theta, h * d, h);
-                    System.arraycopy(r.doubles(w, "output_weight", h), 0, theta, h * d + h, h);
-                    theta[theta.length - 1] = r.number(w, "output_bias");
-                    classifier = new Mlp(standardizer(r, stdNode, d), o, theta, seconds,
-                            w.has("epochs") ? w.get("epochs").asInt() : 0);
-                }
-                default -> throw new IOException(path + ": unknown classifier \"" + kind + "\"");
-            }
+            classifier = kind.read(r);
         } catch (IllegalArgumentException e) {
             throw new IOException(path + ": inconsistent model: " + e.getMessage(), e);
         }
@@ -265,14 +209,7 @@ public final class ClassifierFile {
                 textOrNull(root, "greenspoof_version"), format, distribution);
     }
 
-    private static Standardizer standardizer(Reader r, JsonNode node, int d) throws IOException {
-        if (node == null || node.isNull()) {
-            return Standardizer.identity(d);
-        }
-        return new Standardizer(r.doubles(node, "mean", d), r.doubles(node, "scale", d));
-    }
-
-    private static ArrayNode doubles(double[] v) {
+    static ArrayNode doubles(double[] v) {
         ArrayNode a = JSON.createArrayNode();
         for (double x : v) {
             a.add(x);
@@ -293,77 +230,5 @@ public final class ClassifierFile {
             }
         }
         return m;
-    }
-
-    /** Typed field access whose errors name the file and the field. */
-    private record Reader(Path path) {
-        JsonNode field(JsonNode n, String name) throws IOException {
-            JsonNode v = n.get(name);
-            if (v == null || v.isNull()) {
-                throw new IOException(path + ": missing field \"" + name + "\"");
-            }
-            return v;
-        }
-
-        JsonNode object(JsonNode n, String name) throws IOException {
-            JsonNode v = field(n, name);
-            if (!v.isObject()) {
-                throw new IOException(path + ": field \"" + name + "\" must be an object");
-            }
-            return v;
-        }
-
-        String text(JsonNode n, String name) throws IOException {
-            JsonNode v = field(n, name);
-            if (!v.isTextual()) {
-                throw new IOException(path + ": field \"" + name + "\" must be a string");
-            }
-            return v.asText();
-        }
-
-        double number(JsonNode n, String name) throws IOException {
-            JsonNode v = field(n, name);
-            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-                throw new IOException(path + ": field \"" + name + "\" must be a finite number");
-            }
-            return v.asDouble();
-        }
-
-        /** An integral number, read exactly (a 64-bit seed does not survive a trip through double). */
-        long integer(JsonNode n, String name) throws IOException {
-            JsonNode v = field(n, name);
-            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw new IOException(path + ": field \"" + name + "\" must be an integer");
-            }
-            return v.asLong();
-        }
-
-        boolean bool(JsonNode n, String name) throws IOException {
-            JsonNode v = field(n, name);
-            if (!v.isBoolean()) {
-                throw new IOException(path + ": field \"" + name + "\" must be true or false");
-            }
-            return v.asBoolean();
-        }
-
-        double[] doubles(JsonNode n, String name) throws IOException {
-            return doubles(field(n, name), name, -1);
-        }
-
-        double[] doubles(JsonNode n, String name, int expected) throws IOException {
-            JsonNode a = n.isArray() ? n : field(n, name);
-            if (!a.isArray() || (expected >= 0 && a.size() != expected)) {
-                throw new IOException(path + ": field \"" + name + "\" must be an array"
-                        + (expected >= 0 ? " of " + expected + " numbers" : ""));
-            }
-            double[] v = new double[a.size()];
-            for (int i = 0; i < v.length; i++) {
-                if (!a.get(i).isNumber() || !Double.isFinite(a.get(i).asDouble())) {
-                    throw new IOException(path + ": " + name + "[" + i + "] must be a finite number");
-                }
-                v[i] = a.get(i).asDouble();
-            }
-            return v;
-        }
     }
 }

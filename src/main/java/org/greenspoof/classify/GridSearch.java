@@ -1,7 +1,9 @@
 package org.greenspoof.classify;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.greenspoof.metrics.Eer;
 
@@ -16,16 +18,19 @@ public final class GridSearch {
     private GridSearch() {
     }
 
-    /** One grid point: a description for reports and how to fit it on (features, labels). */
-    public record Candidate(String description, BiFunction<float[][], int[], Classifier> trainer) {
+    /**
+     * One grid point: a description for reports, its value on each axis of the grid, and how to fit
+     * it on (features, labels).
+     */
+    public record Candidate(String description, Map<String, Double> point, BiFunction<float[][], int[], Classifier> trainer) {
         Classifier fit(float[][] x, int[] y) {
             return trainer.apply(x, y);
         }
     }
 
     /** One row of the selection table. */
-    public record Trial(String description, double devEerPercent, double devEerThreshold, int parameterCount,
-                        double trainingSeconds) {
+    public record Trial(String description, Map<String, Double> point, double devEerPercent, double devEerThreshold,
+                        int parameterCount, double trainingSeconds) {
     }
 
     /**
@@ -38,49 +43,33 @@ public final class GridSearch {
     public record Result(Classifier best, Trial chosen, List<Trial> trials, double threshold, boolean refitted) {
 
         /**
-         * True when the chosen point is the first or last of a grid of three or more (in the order
-         * given, which callers sort by the varied value) and strictly beats its neighbour: the
-         * optimum may lie beyond the grid, so a wider one may do better. (In a grid of two, every
-         * winner is at an end, which says nothing.)
+         * The axes along which the chosen point is at an end of a line of three or more grid points
+         * (the trials that differ from it on that axis only, ordered by that axis' value) and strictly
+         * beats its neighbour on that line: the optimum may lie beyond the grid, so a wider one may do
+         * better. (On a line of two, every winner is at an end, which says nothing.)
          */
-        public boolean chosenAtEdge() {
-            int i = trials.indexOf(chosen), n = trials.size();
-            if (n < 3 || (i != 0 && i != n - 1)) {
-                return false;
+        public List<String> chosenAtEdge() {
+            List<String> out = new ArrayList<>();
+            for (String axis : chosen.point().keySet()) {
+                List<Trial> line = trials.stream().filter(t -> sameExcept(t.point(), chosen.point(), axis))
+                        .sorted(Comparator.comparingDouble(t -> t.point().get(axis))).toList();
+                int i = line.indexOf(chosen), n = line.size();
+                if (n >= 3 && (i == 0 || i == n - 1)
+                        && chosen.devEerPercent() < line.get(i == 0 ? 1 : n - 2).devEerPercent()) {
+                    out.add(axis);
+                }
             }
-            return chosen.devEerPercent() < trials.get(i == 0 ? 1 : n - 2).devEerPercent();
+            return out;
         }
-    }
 
-    /** Logistic regressions over a grid of C values, other options from {@code base}. */
-    public static List<Candidate> logisticRegression(double[] cs, LogisticRegression.Options base) {
-        List<Candidate> out = new ArrayList<>();
-        for (double c : cs) {
-            LogisticRegression.Options o = base.withC(c);
-            out.add(new Candidate("lr C=" + c, (x, y) -> LogisticRegression.fit(x, y, o)));
+        private static boolean sameExcept(Map<String, Double> a, Map<String, Double> b, String axis) {
+            for (Map.Entry<String, Double> e : b.entrySet()) {
+                if (!e.getKey().equals(axis) && !e.getValue().equals(a.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return a.keySet().equals(b.keySet());
         }
-        return out;
-    }
-
-    /** Linear SVMs over a grid of C values, other options from {@code base}. */
-    public static List<Candidate> linearSvm(double[] cs, LinearModel.Options base) {
-        List<Candidate> out = new ArrayList<>();
-        for (double c : cs) {
-            LinearModel.Options o = base.withC(c);
-            out.add(new Candidate("svm C=" + c, (x, y) -> LinearSvm.fit(x, y, o)));
-        }
-        return out;
-    }
-
-    /** MLPs over a grid of hidden sizes, other options from {@code base}. */
-    public static List<Candidate> mlp(int[] hiddenSizes, Mlp.Options base) {
-        List<Candidate> out = new ArrayList<>();
-        for (int h : hiddenSizes) {
-            Mlp.Options o = base.withHidden(h);
-            out.add(new Candidate("mlp hidden=" + h + " " + base.activation().name().toLowerCase(java.util.Locale.ROOT),
-                    (x, y) -> Mlp.fit(x, y, o)));
-        }
-        return out;
     }
 
     /** Runs the grid; see the class comment. */
@@ -97,7 +86,7 @@ public final class GridSearch {
         for (Candidate t : grid) {
             Classifier c = t.fit(trainX, trainY);
             Eer eer = devEer(c, devX, devY);
-            Trial trial = new Trial(t.description(), eer.percent(), eer.threshold(), c.parameterCount(), c.trainingSeconds());
+            Trial trial = new Trial(t.description(), t.point(), eer.percent(), eer.threshold(), c.parameterCount(), c.trainingSeconds());
             trials.add(trial);
             if (bestTrial == null || trial.devEerPercent() < bestTrial.devEerPercent()) {
                 best = c;

@@ -1,7 +1,12 @@
 package org.greenspoof.classify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -39,6 +44,70 @@ public abstract sealed class LinearModel implements Classifier permits LogisticR
 
         public Options withC(double newC) {
             return new Options(newC, balanced, standardize, tolerance, maxIterations);
+        }
+    }
+
+    /**
+     * The kind of a linear model: a grid over C (other options from {@link Options#DEFAULT}) and the
+     * weights {@code {coef [d], intercept}} in the model file.
+     */
+    public static final class Kind<M extends LinearModel> extends ClassifierKind<M> {
+        /** Makes a model from its parameters (fitted or read back). */
+        interface Maker<M> {
+            M make(Standardizer standardizer, double[] coef, double intercept, Options options, double trainingSeconds);
+        }
+
+        /** Fits a model. */
+        interface Fitter<M> {
+            M fit(float[][] x, int[] y, Options options);
+        }
+
+        private static final double[] DEFAULT_CS = {0.01, 0.1, 1, 10};
+
+        private final Maker<M> maker;
+        private final Fitter<M> fitter;
+
+        Kind(String cliName, String fileName, String title, Class<M> type, Maker<M> maker, Fitter<M> fitter) {
+            super(cliName, fileName, title, type);
+            this.maker = maker;
+            this.fitter = fitter;
+        }
+
+        @Override
+        public List<Axis> axes() {
+            return List.of(new Axis("C", "inverse L2 strength, sklearn's C", DEFAULT_CS, false));
+        }
+
+        @Override
+        public List<GridSearch.Candidate> candidates(Map<String, double[]> values, long seed) {
+            return grid(values.get("C"), Options.DEFAULT);
+        }
+
+        /** One candidate per C, other options from {@code base}. */
+        public List<GridSearch.Candidate> grid(double[] cs, Options base) {
+            List<GridSearch.Candidate> out = new ArrayList<>();
+            for (double c : cs) {
+                Options o = base.withC(c);
+                out.add(new GridSearch.Candidate(cliName() + " C=" + c, Map.of("C", c), (x, y) -> fitter.fit(x, y, o)));
+            }
+            return out;
+        }
+
+        @Override
+        void writeWeights(M model, ObjectNode weights) {
+            weights.set("coef", ClassifierFile.doubles(model.coefficients()));
+            weights.put("intercept", model.intercept());
+        }
+
+        @Override
+        M read(ModelFields f) throws IOException {
+            JsonNode hp = f.hyperparameters();
+            JsonNode w = f.weights();
+            double[] coef = f.doubles(w, "coef");
+            Standardizer std = f.standardizer(coef.length);
+            Options o = new Options(f.number(hp, "C"), f.balanced(hp), f.bool(hp, "standardize"),
+                    f.number(hp, "tolerance"), (int) f.integer(hp, "max_iterations"));
+            return maker.make(std, coef, f.number(w, "intercept"), o, f.trainingSeconds());
         }
     }
 

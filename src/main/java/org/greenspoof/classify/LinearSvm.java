@@ -9,6 +9,10 @@ package org.greenspoof.classify;
  */
 public final class LinearSvm extends LinearModel {
 
+    /** Kind {@code svm}, written as {@code linear_svm}. */
+    public static final Kind<LinearSvm> KIND = new Kind<>("svm", "linear_svm",
+            "linear SVM (sklearn LinearSVC, squared hinge)", LinearSvm.class, LinearSvm::new, LinearSvm::fit);
+
     public LinearSvm(Standardizer standardizer, double[] coef, double intercept, Options options, double trainingSeconds) {
         super(standardizer, coef, intercept, options, trainingSeconds);
     }
@@ -24,7 +28,7 @@ public final class LinearSvm extends LinearModel {
     }
 
     @Override
-    public String kind() {
-        return "linear_svm";
+    public Kind<LinearSvm> kind() {
+        return KIND;
     }
 }

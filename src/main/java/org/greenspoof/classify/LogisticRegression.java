@@ -8,6 +8,10 @@ package org.greenspoof.classify;
  */
 public final class LogisticRegression extends LinearModel {
 
+    /** Kind {@code lr}, written as {@code logistic_regression}. */
+    public static final Kind<LogisticRegression> KIND = new Kind<>("lr", "logistic_regression",
+            "logistic regression", LogisticRegression.class, LogisticRegression::new, LogisticRegression::fit);
+
     /**
      * @param coef      coefficients in the standardised space
      * @param intercept intercept in the standardised space
@@ -28,7 +32,7 @@ public final class LogisticRegression extends LinearModel {
     }
 
     @Override
-    public String kind() {
-        return "logistic_regression";
+    public Kind<LogisticRegression> kind() {
+        return KIND;
     }
 }

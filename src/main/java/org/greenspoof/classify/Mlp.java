@@ -1,7 +1,14 @@
 package org.greenspoof.classify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -15,6 +22,96 @@ import java.util.SplittableRandom;
  * retraces scikit-learn's {@code MLPClassifier} (adam) to rounding (MlpParityTest).
  */
 public final class Mlp implements Classifier {
+
+    /** Kind {@code mlp}. */
+    public static final Kind KIND = new Kind();
+
+    /**
+     * A grid over the hidden size (other options from {@link Options#DEFAULT} and the seed), and the
+     * weights {@code {hidden_weight [hidden][d], hidden_bias [hidden], output_weight [hidden], output_bias,
+     * epochs}} in the model file.
+     */
+    public static final class Kind extends ClassifierKind<Mlp> {
+        private static final double[] DEFAULT_HIDDEN = {16, 64};
+
+        private Kind() {
+            super("mlp", "mlp", "one-hidden-layer perceptron", Mlp.class);
+        }
+
+        @Override
+        public List<Axis> axes() {
+            return List.of(new Axis("hidden", "hidden units", DEFAULT_HIDDEN, true));
+        }
+
+        @Override
+        public List<GridSearch.Candidate> candidates(Map<String, double[]> values, long seed) {
+            Options d = Options.DEFAULT;
+            return grid(Arrays.stream(values.get("hidden")).mapToInt(v -> (int) v).toArray(),
+                    new Options(d.hidden(), d.activation(), d.alpha(), d.learningRate(), d.batchSize(), d.maxEpochs(),
+                            d.validationFraction(), d.patience(), d.tolerance(), seed, d.balanced(), d.standardize()));
+        }
+
+        /** One candidate per hidden size, other options from {@code base}. */
+        public List<GridSearch.Candidate> grid(int[] hiddenSizes, Options base) {
+            List<GridSearch.Candidate> out = new ArrayList<>();
+            for (int h : hiddenSizes) {
+                Options o = base.withHidden(h);
+                out.add(new GridSearch.Candidate("mlp hidden=" + h + " " + base.activation().name().toLowerCase(Locale.ROOT),
+                        Map.of("hidden", (double) h), (x, y) -> fit(x, y, o)));
+            }
+            return out;
+        }
+
+        @Override
+        void writeWeights(Mlp mlp, ObjectNode w) {
+            int d = mlp.d;
+            int h = mlp.h;
+            double[] p = mlp.theta;
+            ArrayNode rows = w.putArray("hidden_weight");
+            for (int k = 0; k < h; k++) {
+                rows.add(ClassifierFile.doubles(Arrays.copyOfRange(p, k * d, (k + 1) * d)));
+            }
+            w.set("hidden_bias", ClassifierFile.doubles(Arrays.copyOfRange(p, h * d, h * d + h)));
+            w.set("output_weight", ClassifierFile.doubles(Arrays.copyOfRange(p, h * d + h, h * d + 2 * h)));
+            w.put("output_bias", p[p.length - 1]);
+            w.put("epochs", mlp.epochs);
+        }
+
+        @Override
+        Mlp read(ModelFields f) throws IOException {
+            JsonNode hp = f.hyperparameters();
+            JsonNode w = f.weights();
+            JsonNode rows = w.get("hidden_weight");
+            if (rows == null || !rows.isArray() || rows.isEmpty()) {
+                throw f.error("weights.hidden_weight must be a non-empty array of rows");
+            }
+            int h = rows.size();
+            int d = rows.get(0).size();
+            Activation act;
+            try {
+                act = Activation.valueOf(f.text(hp, "activation").toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(f.path() + ": unknown MLP activation \"" + f.text(hp, "activation") + "\"", e);
+            }
+            Options o = new Options(h, act, f.number(hp, "alpha"), f.number(hp, "learning_rate"),
+                    (int) f.integer(hp, "batch_size"), (int) f.integer(hp, "max_epochs"),
+                    f.number(hp, "validation_fraction"), (int) f.integer(hp, "patience"),
+                    f.number(hp, "tolerance"), f.integer(hp, "seed"), f.balanced(hp), f.bool(hp, "standardize"));
+            // Every row read (and its length checked) before theta is sized from h x d.
+            double[][] hidden = new double[h][];
+            for (int k = 0; k < h; k++) {
+                hidden[k] = f.doubles(rows.get(k), "weights.hidden_weight[" + k + "]", d);
+            }
+            double[] theta = new double[h * d + 2 * h + 1];
+            for (int k = 0; k < h; k++) {
+                System.arraycopy(hidden[k], 0, theta, k * d, d);
+            }
+            System.arraycopy(f.doubles(w, "hidden_bias", h), 0, theta, h * d, h);
+            System.arraycopy(f.doubles(w, "output_weight", h), 0, theta, h * d + h, h);
+            theta[theta.length - 1] = f.number(w, "output_bias");
+            return new Mlp(f.standardizer(d), o, theta, f.trainingSeconds(), w.has("epochs") ? w.get("epochs").asInt() : 0);
+        }
+    }
 
     /** Hidden-unit non-linearity. */
     public enum Activation {
@@ -384,15 +481,15 @@ public final class Mlp implements Classifier {
     }
 
     @Override
-    public String kind() {
-        return "mlp";
+    public Kind kind() {
+        return KIND;
     }
 
     @Override
     public Map<String, Object> hyperparameters() {
         Map<String, Object> mp = new LinkedHashMap<>();
         mp.put("hidden", options.hidden());
-        mp.put("activation", options.activation().name().toLowerCase(java.util.Locale.ROOT));
+        mp.put("activation", options.activation().name().toLowerCase(Locale.ROOT));
         mp.put("alpha", options.alpha());
         mp.put("learning_rate", options.learningRate());
         mp.put("batch_size", options.batchSize());

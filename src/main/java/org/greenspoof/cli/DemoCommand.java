@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.greenspoof.classify.ClassifierKind;
+import org.greenspoof.classify.LogisticRegression;
 import org.greenspoof.dataset.Datasets;
 import org.greenspoof.dataset.Label;
 import org.greenspoof.dataset.Utterance;
@@ -44,12 +46,14 @@ final class DemoCommand implements Callable<Integer> {
     String layers;
 
     // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
-    @Option(names = "--kind", paramLabel = "lr|mlp", description = "Classifier kind to train.")
-    String classifier = "lr";
+    @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
+            completionCandidates = KindConverter.Names.class,
+            description = "Classifier kind to train: ${COMPLETION-CANDIDATES}.")
+    ClassifierKind<?> classifier = LogisticRegression.KIND;
 
     /** The old spelling of --kind. */
-    @Option(names = "--classifier", hidden = true, paramLabel = "lr|mlp")
-    void oldClassifierOption(String kind) {
+    @Option(names = "--classifier", hidden = true, paramLabel = "KIND", converter = KindConverter.class)
+    void oldClassifierOption(ClassifierKind<?> kind) {
         classifier = kind;
     }
 
@@ -123,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
         String layer = bestLayer(stores, dir, asvArgs);
         Path modelFile = dir.resolve("model.json");
         List<String> train = new ArrayList<>(List.of("train", "--train", stores.resolve("train").toString(), "--dev",
-                stores.resolve("dev").toString(), "--kind", classifier, "--out", modelFile.toString()));
+                stores.resolve("dev").toString(), "--kind", classifier.cliName(), "--out", modelFile.toString()));
         if (layer != null) {
             train.addAll(List.of("--layer", layer));
         }

@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.greenspoof.classify.ClassifierKind;
 import org.greenspoof.classify.GridSearch;
+import org.greenspoof.classify.LogisticRegression;
+import org.greenspoof.classify.Mlp;
 import org.greenspoof.io.AtomicFiles;
 import org.greenspoof.metrics.Evaluation;
 import org.greenspoof.metrics.ScoreFiles;
@@ -42,12 +46,14 @@ final class SweepCommand implements Callable<Integer> {
     Path asvScores;
 
     // Initial values, not defaultValue: picocli applies defaultValue after parsing, over what an alias set.
-    @Option(names = "--kinds", paramLabel = "lr,mlp", description = "Classifier kinds to sweep.")
-    String classifiers = "lr,mlp";
+    @Option(names = "--kinds", split = ",", paramLabel = "KIND", splitSynopsisLabel = ",", converter = KindConverter.class,
+            completionCandidates = KindConverter.Names.class,
+            description = "Classifier kinds to sweep, of ${COMPLETION-CANDIDATES} (listed below).")
+    List<ClassifierKind<?>> classifiers = List.of(LogisticRegression.KIND, Mlp.KIND);
 
     /** The old spelling of --kinds. */
-    @Option(names = "--classifiers", hidden = true, paramLabel = "lr,mlp")
-    void oldClassifiersOption(String kinds) {
+    @Option(names = "--classifiers", hidden = true, split = ",", paramLabel = "KIND", converter = KindConverter.class)
+    void oldClassifiersOption(List<ClassifierKind<?>> kinds) {
         classifiers = kinds;
     }
 
@@ -84,7 +90,8 @@ final class SweepCommand implements Callable<Integer> {
         Outputs.checkFile("--out", csv);
         Outputs.checkFile("--out", md);
         RunMeter meter = new RunMeter(report.energy());
-        List<String> kinds = Grid.parseClassifiers(classifiers);
+        List<ClassifierKind<?>> kinds = classifiers.stream().distinct().toList();
+        Map<String, double[]> gridValues = grid.values(kinds); // refuses an axis none of the kinds has, before any work
         EmbeddingStore trainStore = EmbeddingStore.open(train);
         int[] stored = trainStore.info().layers();
         int[] chosenLayers = layers == null ? stored : Layers.parse(layers, stored[stored.length - 1]);
@@ -111,8 +118,8 @@ final class SweepCommand implements Callable<Integer> {
                     ev.warnIfSameDataAs(tr, "--eval");
                 }
             }
-            for (String kind : kinds) {
-                GridSearch.Result r = GridSearch.select(grid.candidates(kind), tr.x(), tr.y(), dv.x(), dv.y(), grid.refit);
+            for (ClassifierKind<?> kind : kinds) {
+                GridSearch.Result r = GridSearch.select(grid.candidates(kind, gridValues), tr.x(), tr.y(), dv.x(), dv.y(), grid.refit);
                 Double evalEer = null, tdcf = null;
                 if (ev != null) {
                     double[] s = r.best().scores(ev.x());
@@ -125,13 +132,14 @@ final class SweepCommand implements Callable<Integer> {
                     evalEer = e.eer().percent();
                     tdcf = e.minTdcf();
                 }
-                Row row = new Row(layer, kind, r.chosen().description(), r.best().parameterCount(),
+                Row row = new Row(layer, kind.cliName(), r.chosen().description(), r.best().parameterCount(),
                         r.chosen().devEerPercent(), evalEer, tdcf, r.best().trainingSeconds());
                 rows.add(row);
                 progress.advance(1);
                 text.println(text(row));
-                if (r.chosenAtEdge()) {
-                    atGridEnd.add(layer + " (" + kind + ")");
+                if (!r.chosenAtEdge().isEmpty()) {
+                    atGridEnd.add(layer + " (" + kind.cliName() + ": " + String.join(", ",
+                            r.chosenAtEdge().stream().map(Grid::option).toList()) + ")");
                 }
             }
         }
@@ -139,7 +147,7 @@ final class SweepCommand implements Callable<Integer> {
         if (!atGridEnd.isEmpty()) {
             // Once under the table, not under every row: on a small corpus most rows may qualify.
             text.println("note: at layer " + String.join(", ", atGridEnd) + " the chosen point is at the end of the grid "
-                    + "and beats its neighbour; the best may lie beyond it (widen it: greenspoof sweep --c or --hidden)");
+                    + "and beats its neighbour; the best may lie beyond it (widen it with the options named)");
         }
         Row best = rows.stream().min((a, b) -> Double.compare(a.devEer, b.devEer)).orElseThrow();
         text.printf(Locale.ROOT, "best on dev: layer %d, %s (%s), dev EER %.3f %%%n", best.layer, best.classifier,
@@ -175,12 +183,12 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static String header() {
-        return String.format(Locale.ROOT, "%5s  %-4s  %-22s  %8s  %9s  %9s  %11s", "layer", "clf", "chosen", "params",
+        return String.format(Locale.ROOT, "%5s  %-7s  %-26s  %8s  %9s  %9s  %11s", "layer", "clf", "chosen", "params",
                 "dev EER%", "eval EER%", "eval tDCF");
     }
 
     private static String text(Row r) {
-        return String.format(Locale.ROOT, "%5d  %-4s  %-22s  %8d  %9.3f  %9s  %11s", r.layer, r.classifier, r.chosen,
+        return String.format(Locale.ROOT, "%5d  %-7s  %-26s  %8d  %9.3f  %9s  %11s", r.layer, r.classifier, r.chosen,
                 r.parameters, r.devEer, fmt(r.evalEer, "%.3f"), fmt(r.evalMinTdcf, "%.4f"));
     }
 

@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.greenspoof.classify.Classifier;
 import org.greenspoof.classify.ClassifierFile;
+import org.greenspoof.classify.ClassifierKind;
 import org.greenspoof.classify.GridSearch;
+import org.greenspoof.classify.LogisticRegression;
 import org.greenspoof.classify.TrainingDistribution;
 import org.greenspoof.report.RunMeter;
 import org.greenspoof.report.RunReport;
@@ -37,13 +39,14 @@ final class TrainCommand implements Callable<Integer> {
     Integer layer;
 
     // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
-    @Option(names = "--kind", paramLabel = "lr|mlp",
-            description = "Classifier kind: logistic regression or a one-hidden-layer MLP.")
-    String classifier = "lr";
+    @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
+            completionCandidates = KindConverter.Names.class,
+            description = "Classifier kind: ${COMPLETION-CANDIDATES} (listed below).")
+    ClassifierKind<?> classifier = LogisticRegression.KIND;
 
     /** The old spelling of --kind (--classifier names a classifier file in score and detect). */
-    @Option(names = "--classifier", hidden = true, paramLabel = "lr|mlp")
-    void oldClassifierOption(String kind) {
+    @Option(names = "--classifier", hidden = true, paramLabel = "KIND", converter = KindConverter.class)
+    void oldClassifierOption(ClassifierKind<?> kind) {
         classifier = kind;
     }
 
@@ -84,9 +87,9 @@ final class TrainCommand implements Callable<Integer> {
                         .put("parameters", t.parameterCount()).put("training_seconds", t.trainingSeconds())
                         .put("chosen", t == r.chosen());
             }
-            o.put("chosen_at_grid_end", r.chosenAtEdge());
-            if (r.chosenAtEdge()) {
-                text.println(Grid.edgeNote(classifier, "train"));
+            o.put("chosen_at_grid_end", !r.chosenAtEdge().isEmpty());
+            if (!r.chosenAtEdge().isEmpty()) {
+                text.println(Grid.edgeNote(classifier, r.chosenAtEdge(), "train"));
             }
             best = r.best();
             threshold = r.threshold();
@@ -101,13 +104,13 @@ final class TrainCommand implements Callable<Integer> {
                 tr.layer(), info.pooling(), ClassifierFile.TrainingData.of(train.toString(), tr.y(), tr.attacks())),
                 TrainingDistribution.of(tr.x()));
         String on = info.frontend().equals("lfcc") ? "LFCC statistics" : "layer " + tr.layer();
-        text.printf(Locale.ROOT, "wrote %s: %s on %s, %d parameters, threshold %.6f%n", out, best.kind(), on,
+        text.printf(Locale.ROOT, "wrote %s: %s on %s, %d parameters, threshold %.6f%n", out, best.kind().fileName(), on,
                 best.parameterCount(), threshold);
         RunReport rep = meter.finish(tr.x().length, 0, 0);
         text.println(rep.format());
         if (json) {
             o.put("classifier", out.toString());
-            o.put("kind", best.kind());
+            o.put("kind", best.kind().fileName());
             o.put("frontend", info.frontend());
             o.put("layer", tr.layer());
             o.put("parameters", best.parameterCount());

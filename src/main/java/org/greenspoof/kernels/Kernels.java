@@ -21,6 +21,26 @@ public interface Kernels {
     /** Sum of a[aOff+i] * b[bOff+i] for i in [0, n). */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
+    /**
+     * Sum of a[i] * b[i] for i in [0, n), in double: each product of two floats is exact in double,
+     * so the result differs from the exact sum only by the rounding of the additions (the order of
+     * which an implementation may choose; the scalar one keeps four partial sums).
+     */
+    default double dotDouble(float[] a, float[] b, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += (double) a[j] * b[j];
+            s1 += (double) a[j + 1] * b[j + 1];
+            s2 += (double) a[j + 2] * b[j + 2];
+            s3 += (double) a[j + 3] * b[j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += (double) a[j] * b[j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     /** y[yOff+i] += alpha * x[xOff+i] for i in [0, n). */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -1,8 +1,10 @@
 package org.greenspoof.kernels;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +24,11 @@ final class VectorKernels extends BlockedKernels {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    /** Doubles of the preferred width, and the floats that widen into them (half the bits). */
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> HALF_FLOATS = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(DOUBLES.vectorBitSize() / 2));
+    private static final int DL = DOUBLES.length();
     private static final float E0 = (float) ScalarKernels.ERFC_C[0], E1 = (float) ScalarKernels.ERFC_C[1];
     private static final float E2 = (float) ScalarKernels.ERFC_C[2], E3 = (float) ScalarKernels.ERFC_C[3];
     private static final float E4 = (float) ScalarKernels.ERFC_C[4], E5 = (float) ScalarKernels.ERFC_C[5];
@@ -168,6 +175,26 @@ final class VectorKernels extends BlockedKernels {
         float s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public double dotDouble(float[] a, float[] b, int n) {
+        if (HALF_FLOATS.length() != DL) { // no float shape of half the width (never on x86 or ARM): scalar
+            return super.dotDouble(a, b, n);
+        }
+        int bound = HALF_FLOATS.loopBound(n);
+        DoubleVector acc = DoubleVector.zero(DOUBLES);
+        int i = 0;
+        for (; i < bound; i += DL) {
+            DoubleVector x = (DoubleVector) FloatVector.fromArray(HALF_FLOATS, a, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector y = (DoubleVector) FloatVector.fromArray(HALF_FLOATS, b, i).convertShape(VectorOperators.F2D, DOUBLES, 0);
+            acc = x.fma(y, acc);
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += (double) a[i] * b[i];
         }
         return s;
     }

@@ -66,8 +66,8 @@ class MlpTest {
         int[] yDev = new int[300];
         float[][] dev = xor(300, 6, yDev);
         List<GridSearch.Candidate> grid = new java.util.ArrayList<>(
-                GridSearch.logisticRegression(new double[] {0.1, 10}, LogisticRegression.Options.DEFAULT));
-        grid.addAll(GridSearch.mlp(new int[] {1, 8}, OPTIONS));
+                LogisticRegression.KIND.grid(new double[] {0.1, 10}, LogisticRegression.Options.DEFAULT));
+        grid.addAll(Mlp.KIND.grid(new int[] {1, 8}, OPTIONS));
         GridSearch.Result r = GridSearch.select(grid, x, y, dev, yDev, true);
         assertEquals(4, r.trials().size());
         double bestEer = r.trials().stream().mapToDouble(GridSearch.Trial::devEerPercent).min().orElseThrow();

@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.greenspoof.classify.ClassifierFile;
+import org.greenspoof.classify.ClassifierKind;
+import org.greenspoof.classify.ClassifierKinds;
 import org.greenspoof.dataset.Datasets;
 import org.greenspoof.dataset.Utterance;
 import org.greenspoof.detect.Detector;
@@ -152,6 +155,47 @@ class DemoPipelineTest {
         }
         boolean atEdge = chosen == 0 && eer[0] < eer[1] || chosen == 2 && eer[2] < eer[1];
         assertEquals(atEdge, c.out().contains("note: the chosen lr point is at the end of the grid"), c.out());
+    }
+
+    /** Every kind in the registry is reachable from train, and its model file reads back to the same scores. */
+    @Test
+    void everyRegisteredKindTrainsFromTheCommandLine() throws IOException {
+        EmbeddingStore dev = EmbeddingStore.open(work.resolve("stores/dev"));
+        float[][] x = dev.layer(dev.info().layers()[0]);
+        for (ClassifierKind<?> kind : ClassifierKinds.ALL) {
+            Path model = tmp.resolve("kind-" + kind.cliName() + ".json");
+            Capture c = Capture.run("train", "--train", work.resolve("stores/train").toString(), "--dev",
+                    work.resolve("stores/dev").toString(), "--kind", kind.cliName(), "--out", model.toString(),
+                    "--no-progress").expect(0);
+            assertTrue(c.out().contains("wrote " + model + ": " + kind.fileName()), c.out());
+            ClassifierFile.Model m = ClassifierFile.read(model);
+            assertEquals(kind, m.classifier().kind());
+            int rows = c.out().lines().filter(l -> l.trim().startsWith(kind.cliName() + " ")).toList().size();
+            assertEquals(ClassifierKinds.grid(kind, Map.of(), 42).size(), rows, c.out());
+            double[] again = m.classifier().scores(x);
+            for (int i = 0; i < x.length; i++) {
+                assertTrue(Double.isFinite(again[i]), kind + " row " + i);
+            }
+        }
+        Capture bad = Capture.run("train", "--train", work.resolve("stores/train").toString(), "--kind", "forest",
+                "--out", tmp.resolve("f.json").toString()).expect(2);
+        assertTrue(bad.err().contains("unknown classifier kind 'forest'; expected one of " + ClassifierKinds.names()),
+                bad.err());
+        Capture axis = Capture.run("sweep", "--train", work.resolve("stores/train").toString(), "--dev",
+                work.resolve("stores/dev").toString(), "--kinds", "lr,svm", "--grid", "hidden=4",
+                "--out", tmp.resolve("axis").toString()).expect(1);
+        assertTrue(axis.err().contains("grid axis 'hidden' belongs to none of the kinds lr, svm"), axis.err());
+    }
+
+    @Test
+    void sweepRunsTheLinearSvm() throws IOException {
+        Path prefix = tmp.resolve("svm-sweep");
+        Capture.run("sweep", "--train", work.resolve("stores/train").toString(), "--dev",
+                work.resolve("stores/dev").toString(), "--kinds", "lr,svm", "--c", "0.1,1", "--out", prefix.toString(),
+                "--no-progress").expect(0);
+        List<String> csv = Files.readAllLines(Path.of(prefix + ".csv"));
+        assertEquals(3, csv.size(), String.join("\n", csv));
+        assertTrue(csv.get(1).startsWith("0,lr,") && csv.get(2).startsWith("0,svm,\"svm C="), String.join("\n", csv));
     }
 
     @Test

@@ -52,13 +52,13 @@ class VocabularyTest {
     void oldSpellingsStillWork() {
         TrainCommand train = new TrainCommand();
         new CommandLine(train).parseArgs("--train", "t", "--classifier", "mlp", "--out", "m.json");
-        assertEquals("mlp", train.classifier);
+        assertEquals(org.greenspoof.classify.Mlp.KIND, train.classifier);
         DetectCommand detect = new DetectCommand();
         new CommandLine(detect).parseArgs("--model", "enc", "--classifier", "c.json", "x.flac");
         assertEquals(Path.of("enc"), detect.model);
         SweepCommand sweep = new SweepCommand();
         new CommandLine(sweep).parseArgs("--train", "t", "--dev", "d", "--classifiers", "lr", "--out-prefix", "p");
-        assertEquals("lr", sweep.classifiers);
+        assertEquals(List.of(org.greenspoof.classify.LogisticRegression.KIND), sweep.classifiers);
         assertEquals(Path.of("p"), sweep.prefix);
         HiddenStatesCommand hs = new HiddenStatesCommand();
         new CommandLine(hs).parseArgs("--model", "enc", "--audio", "a.wav", "--out", "o.npy", "--max-layer", "3");

@@ -64,6 +64,28 @@ class KernelsTest {
     }
 
     /**
+     * Double accumulation of exact products: n additions in double, each rounding at most 2^-53 of the
+     * running sum of magnitudes.
+     */
+    private static final double DOUBLE_DOT_REL_TOL = 4 * 0x1p-53;
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3, 4, 5, 7, 8, 9, 17, 767, 768, 3073})
+    void dotDoubleIsExactUpToDoubleRounding(int n) {
+        Random r = new Random(n + 100);
+        float[] a = random(r, n), b = random(r, n);
+        java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+        double mag = 0;
+        for (int i = 0; i < n; i++) {
+            exact = exact.add(new java.math.BigDecimal((double) a[i] * b[i])); // the product is exact in double
+            mag += Math.abs((double) a[i] * b[i]);
+        }
+        for (Kernels k : new Kernels[] {KernelProvider.scalar(), vector()}) {
+            assertEquals(exact.doubleValue(), k.dotDouble(a, b, n), DOUBLE_DOT_REL_TOL * n * mag, k.name());
+        }
+    }
+
+    /**
      * erfc fit (1.2e-7) evaluated in float: a few float ulps through the polynomial and exp, plus
      * about three roundings of exp's argument -x^2/2 (scaling, squaring, polynomial), i.e. up to 2 x^2 2^-24.
      */

@@ -1,8 +1,12 @@
 package org.greenspoof.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -105,11 +109,20 @@ class EncoderParityTest {
     void matchesSharedReference(Path set, Kernels kernels) throws IOException {
         Assumptions.assumeTrue(set != null, "shared reference fixtures absent");
         SpeechEncoder enc = SpeechEncoder.load(set, kernels);
+        // The set's manifest lists its inputs (frames per single_* folder): every one must be there and compared.
+        JsonNode frames = new ObjectMapper().readTree(set.resolve("manifest.json").toFile()).get("frames");
+        assertNotNull(frames, set + "/manifest.json: no \"frames\" listing the inputs");
+        List<String> expected = new ArrayList<>();
+        frames.fieldNames().forEachRemaining(expected::add);
+        List<String> compared = new ArrayList<>();
         try (Stream<Path> subs = Files.list(set)) {
             for (Path s : subs.filter(p -> p.getFileName().toString().startsWith("single_")).sorted().toList()) {
                 compare(enc, s, set.getFileName().toString(), kernels, true);
+                compared.add(s.getFileName().toString());
             }
         }
+        assertEquals(expected.stream().sorted().toList(), compared, set + ": inputs compared against the manifest's");
+        assertFalse(compared.isEmpty(), set + ": no single_* inputs");
     }
 
     /** Compares every stored tensor; the shared set keeps a leading batch axis of 1. */

@@ -1,5 +1,7 @@
 package org.greenspoof.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 class FullSizeParityTest {
 
+    /** Inputs tools/make_encoder_fixtures.py --full-size writes: one 4 s waveform. */
+    static final int FULL_SIZE_INPUTS = 1;
+
     @Test
     void fullSizeBaseMatchesTorch() throws IOException {
         String dir = System.getProperty("greenspoof.fullsize");
         Assumptions.assumeTrue(dir != null && !dir.isBlank(), "greenspoof.fullsize not set");
         Path set = Path.of(dir);
+        int compared = 0;
         for (Kernels k : EncoderParityTest.kernelPaths()) {
             long t0 = System.nanoTime();
             SpeechEncoder enc = SpeechEncoder.load(set, k);
@@ -32,6 +38,7 @@ class FullSizeParityTest {
             try (Stream<Path> subs = Files.list(set)) {
                 for (Path s : subs.filter(p -> p.getFileName().toString().startsWith("single_")).sorted().toList()) {
                     EncoderParityTest.compare(enc, s, "full-size", k, false);
+                    compared++;
                     float[] wave = Npy.read(s.resolve("waveform.npy")).data();
                     long t2 = System.nanoTime();
                     enc.hiddenStates(wave, enc.numLayers());
@@ -40,5 +47,8 @@ class FullSizeParityTest {
                 }
             }
         }
+        // make_encoder_fixtures.py --full-size writes one input (4 s), compared on every kernel path.
+        assertEquals(FULL_SIZE_INPUTS * EncoderParityTest.kernelPaths().size(), compared,
+                set + ": single_* inputs compared (the generator writes " + FULL_SIZE_INPUTS + ")");
     }
 }
