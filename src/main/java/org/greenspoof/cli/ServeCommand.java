@@ -35,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
     Path classifier;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port (0: any free one, printed at start).")
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port (0: any free one, printed at start).")
     int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
@@ -88,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "greenspoof-serve-stop"));
         String host = address.getAddress().isLoopbackAddress() ? address.getAddress().getHostAddress() : bind;
         System.err.println("greenspoof serve: " + classifier + " on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                + server.port() + "/ (" + settings.workers() + " workers, queue " + queue + ", uploads up to " + maxUploadMb
+                + server.port() + "/ (workers " + settings.workers() + ", queue " + queue + ", uploads up to " + maxUploadMb
                 + " MiB, " + timeLimit + " s per request" + (token == null ? "" : ", bearer token required") + ")");
         if (!address.getAddress().isLoopbackAddress() && token == null) {
             System.err.println("greenspoof serve: warning: listening on " + bind + " without --token-file: anyone who can "
