@@ -1,6 +1,7 @@
 package org.greenspoof.cli;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -78,7 +79,13 @@ final class ServeCommand implements Callable<Integer> {
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers, queue,
                 Duration.ofSeconds(timeLimit), audioLimits.limits());
         Detector detector = Detector.load(classifier, model);
-        DetectionServer server = DetectionServer.start(detector, settings);
+        DetectionServer server;
+        try {
+            server = DetectionServer.start(detector, settings);
+        } catch (BindException e) {
+            throw new IllegalArgumentException("cannot listen on " + bind + " port " + port + " (" + e.getMessage()
+                    + "); --port picks another, --port 0 any free one");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("greenspoof serve: stopping; letting running requests finish");

@@ -84,6 +84,11 @@ public final class DetectionServer implements AutoCloseable {
      * at 10 Mbit/s takes 107 s.
      */
     static final long MAX_REQUEST_SECONDS = 180;
+    /**
+     * Most of a refused upload read and dropped before the 413 (see {@link #tooLarge}): enough for
+     * ordinary oversized files; a larger rest is cut off with the connection.
+     */
+    static final long DISCARD_BYTES = 16L << 20;
 
     static {
         // Read once, when the JDK server's implementation class is loaded; an operator's -D setting wins.
@@ -218,6 +223,11 @@ public final class DetectionServer implements AutoCloseable {
             }
             ex.getResponseHeaders().set("Content-Type", a.type());
             ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            if (a.status() >= 400 && ex.getRequestMethod().equals("POST")) {
+                // The body may be unread: the JDK server then drops the connection, and says so, so that
+                // a client does not send its next request on it.
+                ex.getResponseHeaders().set("Connection", "close");
+            }
             ex.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(a.body());
@@ -290,7 +300,7 @@ public final class DetectionServer implements AutoCloseable {
         }
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
         if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > settings.maxUploadBytes()) {
-            return tooLarge();
+            return tooLarge(ex);
         }
         if (!slots.tryAcquire()) {
             ex.getResponseHeaders().set("Retry-After", "1");
@@ -304,7 +314,7 @@ public final class DetectionServer implements AutoCloseable {
             try {
                 name = receive(ex, upload, q.get("name"));
             } catch (TooLargeException e) {
-                return tooLarge();
+                return tooLarge(ex);
             } catch (Multipart.MalformedException e) {
                 return Answer.error(400, e.getMessage());
             }
@@ -356,7 +366,24 @@ public final class DetectionServer implements AutoCloseable {
         }
     }
 
-    private Answer tooLarge() {
+    /**
+     * 413, after reading and dropping up to {@link #DISCARD_BYTES} more of the body: a client that sends
+     * its whole body before it reads the answer then gets the 413, not a connection reset.
+     */
+    private Answer tooLarge(HttpExchange ex) {
+        try {
+            InputStream rest = ex.getRequestBody();
+            byte[] sink = new byte[8192];
+            for (long left = DISCARD_BYTES; left > 0; ) {
+                int n = rest.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "client went away during a 413", e);
+        }
         return Answer.error(413, "the upload exceeds the service's limit of " + settings.maxUploadBytes() + " bytes");
     }
 
