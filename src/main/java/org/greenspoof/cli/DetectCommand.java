@@ -1,8 +1,5 @@
 package org.greenspoof.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,6 +14,7 @@ import org.greenspoof.detect.Detector;
 import org.greenspoof.detect.Detector.Report;
 import org.greenspoof.detect.Detector.Segment;
 import org.greenspoof.detect.Detector.Windowing;
+import org.greenspoof.detect.ReportJson;
 import org.greenspoof.detect.TimelinePlot;
 import org.greenspoof.report.FileProblem;
 import org.greenspoof.store.EmbedJob;
@@ -113,7 +111,7 @@ final class DetectCommand implements Callable<Integer> {
                     System.err.println("greenspoof detect: " + f + ": " + error);
                     failed.add(f.toString());
                     if (json) {
-                        out.println(line(Json.object().put("path", f.toString()).put("error", error)));
+                        out.println(ReportJson.error(f.toString(), error));
                     } else if (csv) {
                         out.println(csvRow(f.toString(), "file", "", "", "", "", "", "", error));
                     }
@@ -131,7 +129,7 @@ final class DetectCommand implements Callable<Integer> {
                     TimelinePlot.write(plot, r, f.getFileName().toString());
                 }
                 if (json) {
-                    out.println(line(toJson(f, r)));
+                    out.println(ReportJson.of(f.toString(), r, false));
                 } else if (csv) {
                     printCsv(out, f, r);
                 } else {
@@ -144,14 +142,10 @@ final class DetectCommand implements Callable<Integer> {
         return failed.isEmpty() ? ExitCode.OK : ExitCode.SKIPPED;
     }
 
-    private static String label(boolean bonafide) {
-        return bonafide ? "bonafide" : "spoof";
-    }
-
     private static void printText(PrintStream out, Path f, Report r) {
         Detector.Verdict v = r.verdict();
         // The path, not the file name: a/x.wav and b/x.flac must not look like one input.
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %.6f %s", f, v.score(), label(v.bonafide())));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %.6f %s", f, v.score(), ReportJson.label(v.bonafide())));
         if (r.windowed()) {
             b.append(String.format(Locale.ROOT, "  %d windows over %.1f s, max P(spoof) %.3f, spoofed %.0f %%%s", r.segments().size(),
                     r.seconds(), r.maxSpoofProbability(), 100 * r.spoofedShare(), r.spoofedSpans().isEmpty() ? ""
@@ -164,7 +158,7 @@ final class DetectCommand implements Callable<Integer> {
         out.println(b);
         if (r.windowed()) {
             for (Segment s : r.segments()) {
-                out.printf(Locale.ROOT, "  %8.2f %8.2f %.6f %s%n", s.start(), s.end(), s.score(), label(s.bonafide()));
+                out.printf(Locale.ROOT, "  %8.2f %8.2f %.6f %s%n", s.start(), s.end(), s.score(), ReportJson.label(s.bonafide()));
             }
         }
     }
@@ -172,12 +166,12 @@ final class DetectCommand implements Callable<Integer> {
     private static void printCsv(PrintStream out, Path f, Report r) {
         Detector.Verdict v = r.verdict();
         out.println(csvRow(f.toString(), "file", num(0), num(r.seconds()), num(v.score()), num(v.probability()),
-                label(v.bonafide()), v.warning() == null ? "" : v.warning(), ""));
+                ReportJson.label(v.bonafide()), v.warning() == null ? "" : v.warning(), ""));
         if (r.windowed()) {
             for (int i = 0; i < r.segments().size(); i++) {
                 Segment s = r.segments().get(i);
                 out.println(csvRow(f.toString(), Integer.toString(i), num(s.start()), num(s.end()), num(s.score()),
-                        num(s.probability()), label(s.bonafide()), "", ""));
+                        num(s.probability()), ReportJson.label(s.bonafide()), "", ""));
             }
         }
     }
@@ -201,36 +195,6 @@ final class DetectCommand implements Callable<Integer> {
 
     private static String num(double x) {
         return Double.toString(x);
-    }
-
-    private static ObjectNode toJson(Path f, Report r) {
-        Detector.Verdict v = r.verdict();
-        ObjectNode o = Json.object();
-        o.put("path", f.toString());
-        o.put("score", v.score());
-        o.put("probability", v.probability());
-        o.put("label", label(v.bonafide()));
-        o.put("threshold", v.threshold());
-        o.put("warning", v.warning());
-        o.put("seconds", r.seconds());
-        ArrayNode segs = o.putArray("segments");
-        for (Segment s : r.segments()) {
-            segs.addObject().put("start", s.start()).put("end", s.end()).put("score", s.score())
-                    .put("probability", s.probability()).put("label", label(s.bonafide()));
-        }
-        o.put("max_spoof_probability", r.maxSpoofProbability());
-        o.put("spoofed_share", r.spoofedShare());
-        ArrayNode spans = o.putArray("spoofed_spans");
-        r.spoofedSpans().forEach(s -> spans.addArray().add(s.start()).add(s.end()));
-        return o;
-    }
-
-    private static String line(ObjectNode o) {
-        try {
-            return Json.MAPPER.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // a tree of plain values always serialises
-        }
     }
 
     /** Files as given; a folder becomes its .flac and .wav files below it, in name order. */

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ScoreCommand.class,
                 DetectCommand.class,
+                ServeCommand.class,
                 DemoCommand.class,
         })
 public final class GreenspoofCli implements Runnable {

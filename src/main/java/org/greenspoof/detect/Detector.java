@@ -250,6 +250,11 @@ public final class Detector implements AutoCloseable {
         return model.threshold();
     }
 
+    /** The classifier file as loaded: classifier, threshold and provenance (front-end, weights' SHA-256, layer, pooling). */
+    public ClassifierFile.Model model() {
+        return model;
+    }
+
     /** Marks the detector closed: later calls to score fail instead of using a released detector. */
     @Override
     public void close() {
