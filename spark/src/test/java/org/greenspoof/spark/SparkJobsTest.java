@@ -196,6 +196,40 @@ class SparkJobsTest {
     }
 
     @Test
+    void aGlobOfUnlabelledAudioIsEmbeddedAndScoredButNotStored() throws IOException {
+        Path model = tmp.resolve("glob-model.json");
+        cli(0, "embed", "--dataset", corpus.toString(), "--partition", "train", "--out", tmp.resolve("glob-train").toString(),
+                "--no-progress");
+        cli(0, "train", "--train", tmp.resolve("glob-train").toString(), "--c", "1", "--out", model.toString(), "--no-progress");
+        List<Utterance> eval = Datasets.read(corpus, "eval");
+        String glob = corpus + "/**/ASVspoof2019_LA_eval/flac/*.flac";
+        String parquet = tmp.resolve("glob.parquet").toString();
+        SparkEmbed.Summary s = SparkEmbed.run(spark, new SparkEmbed.Job(glob, "eval", FrontendSpec.lfcc(null), parquet, 2));
+        assertEquals(eval.size(), s.rows());
+        assertEquals(Inputs.GLOB, s.provenance().datasetFormat());
+        List<Row> rows = spark.read().parquet(parquet).orderBy("position").collectAsList();
+        List<String> sorted = eval.stream().sorted((a, b) -> a.audio().compareTo(b.audio())).map(Utterance::id).toList();
+        assertEquals(sorted, rows.stream().map(r -> r.getString(r.fieldIndex("utt_id"))).toList(), "sorted paths, file-name ids");
+        assertTrue(rows.stream().allMatch(r -> r.isNullAt(r.fieldIndex("key"))));
+        IOException unlabelled = assertThrows(IOException.class, () -> SparkExport.export(spark, parquet, tmp.resolve("glob"), 256));
+        assertTrue(unlabelled.getMessage().contains("has no key (bonafide or spoof)"), unlabelled.getMessage());
+
+        SparkScore.writeScoreLines(SparkScore.scoreEmbeddings(spark, model, parquet), tmp.resolve("glob-scores.txt"));
+        cli(0, "embed", "--dataset", corpus.toString(), "--partition", "eval", "--out", tmp.resolve("glob-eval").toString(),
+                "--no-progress");
+        cli(0, "score", "--classifier", model.toString(), "--store", tmp.resolve("glob-eval").toString(), "--out",
+                tmp.resolve("glob-cli-scores.txt").toString());
+        java.util.Map<String, String> cliScores = new java.util.HashMap<>();
+        Files.readAllLines(tmp.resolve("glob-cli-scores.txt")).forEach(l -> cliScores.put(l.split(" ")[0], l.split(" ")[3]));
+        List<String> lines = Files.readAllLines(tmp.resolve("glob-scores.txt"));
+        assertEquals(eval.size(), lines.size());
+        for (String l : lines) {
+            String[] f = l.split(" ");
+            assertEquals(List.of("-", "-", cliScores.get(f[0])), List.of(f[1], f[2], f[3]), "no attack, no key, the CLI's score");
+        }
+    }
+
+    @Test
     void mixedOrUnfinishedOutputsAreRefused() throws IOException {
         String a = tmp.resolve("mix-a.parquet").toString(), b = tmp.resolve("mix-b.parquet").toString();
         SparkEmbed.run(spark, new SparkEmbed.Job(corpus.toString(), "eval", FrontendSpec.lfcc(null), a, 1));
