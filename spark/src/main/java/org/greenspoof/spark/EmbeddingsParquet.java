@@ -21,6 +21,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.greenspoof.io.JsonErrors;
 import org.greenspoof.store.StoreInfo;
 
 /**
@@ -146,13 +147,21 @@ public final class EmbeddingsParquet {
                 throw new IOException(f.getPath() + ": no " + PROVENANCE + " in its key-value metadata: not written by "
                         + "the greenspoof embedding job");
             }
-            StoreInfo info = JSON.readValue(json, StoreInfo.class);
+            StoreInfo info;
+            try {
+                info = JSON.readValue(json, StoreInfo.class);
+            } catch (IOException e) {
+                throw new IOException(f.getPath() + ": expected a store header as JSON in " + PROVENANCE + "; "
+                        + JsonErrors.describe(e));
+            }
             if (first == null) {
                 first = info;
                 firstFile = f.getPath();
                 continue;
             }
-            for (StoreInfo.Difference d : first.provenanceDifferences(info)) {
+            List<StoreInfo.Difference> diffs = first.provenanceDifferences(info);
+            if (!diffs.isEmpty()) {
+                StoreInfo.Difference d = diffs.get(0);
                 throw new IOException(firstFile + " and " + f.getPath() + " come from different jobs: " + d.field()
                         + " is " + d.mine() + " in the first but " + d.theirs() + " in the second");
             }

@@ -2,6 +2,9 @@ package org.greenspoof.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import picocli.CommandLine;
 
 /** The {@code spark-submit} entry points' common part: picocli, and one line for errors the input caused. */
@@ -20,5 +23,15 @@ final class Jobs {
             ex.printStackTrace(cmd.getErr());
             return 70;
         }).execute(args);
+    }
+
+    /**
+     * The rows of {@code df} on the driver, one partition at a time, in {@code position} order. Range-partitioned
+     * into as many partitions as {@code df} has rather than by {@code orderBy}, whose
+     * {@code spark.sql.shuffle.partitions} (200 by default) would cost one job each.
+     */
+    static Iterator<Row> inPositionOrder(Dataset<Row> df) {
+        int n = Math.max(1, df.javaRDD().getNumPartitions());
+        return df.repartitionByRange(n, df.col("position")).sortWithinPartitions("position").toLocalIterator();
     }
 }

@@ -1,12 +1,14 @@
 package org.greenspoof.spark;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -17,7 +19,6 @@ import org.greenspoof.cli.Layers;
 import org.greenspoof.store.EmbeddingStore;
 import org.greenspoof.store.Embedder;
 import org.greenspoof.store.StoreInfo;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,10 +46,10 @@ public final class SparkEmbed {
     }
 
     /** One task's counts, returned to the driver (only successful attempts' results are counted). */
-    private record TaskResult(long rows, List<Failed> failures, double seconds) implements java.io.Serializable {
+    private record TaskResult(long rows, List<Failed> failures, double seconds) implements Serializable {
     }
 
-    private record Failed(String id, String path, String error) implements java.io.Serializable {
+    private record Failed(String id, String path, String error) implements Serializable {
     }
 
     public static Summary run(SparkSession spark, Job job) throws IOException {
@@ -106,7 +107,7 @@ public final class SparkEmbed {
                 }, true)
                 .collect();
         // What failed attempts left behind (a retry wrote its own file and renamed it into place).
-        for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(out)) {
+        for (FileStatus f : fs.listStatus(out)) {
             if (f.getPath().getName().matches("\\.part-\\d+\\.parquet\\.attempt-\\d+(\\.crc)?")) {
                 fs.delete(f.getPath(), false);
             }
@@ -154,12 +155,12 @@ public final class SparkEmbed {
         public Integer call() throws IOException {
             SparkSession spark = SparkSession.builder().appName("greenspoof embed").getOrCreate();
             try {
-                int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-                FrontendSpec f = encoder == null ? FrontendSpec.lfcc(pool) : FrontendSpec.encoder(encoder,
-                        layers == null ? null : Layers.parse(layers, Integer.MAX_VALUE), pool, threads);
                 if (encoder == null && layers != null) {
                     throw new IllegalArgumentException("--layers: the LFCC front-end has only layer 0; give --encoder DIR");
                 }
+                int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+                FrontendSpec f = encoder == null ? FrontendSpec.lfcc(pool) : FrontendSpec.encoder(encoder,
+                        layers == null ? null : Layers.parse(layers, Integer.MAX_VALUE), pool, threads);
                 int n = partitions > 0 ? partitions : 4 * spark.sparkContext().defaultParallelism();
                 Summary s = run(spark, new Job(dataset, partition, f, out, n));
                 System.out.printf("embedded %d utterances into %s (%d failed, %.1f s of audio)%n", s.rows(), out,

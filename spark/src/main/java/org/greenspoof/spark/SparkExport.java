@@ -2,11 +2,13 @@ package org.greenspoof.spark;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.greenspoof.dataset.Label;
@@ -36,13 +38,13 @@ public final class SparkExport {
         StoreWriter.requireAbsent(store);
         StoreInfo info = EmbeddingsParquet.provenance(parquet, spark.sparkContext().hadoopConfiguration());
         int[] layers = info.layers();
-        List<String> columns = new java.util.ArrayList<>(List.of("utt_id", "path", "speaker", "attack", "key", "seconds",
+        List<String> columns = new ArrayList<>(List.of("position", "utt_id", "path", "speaker", "attack", "key", "seconds",
                 "error"));
         for (int l : layers) {
             columns.add(EmbeddingsParquet.column(l));
         }
-        Iterator<Row> rows = spark.read().parquet(parquet).orderBy("position")
-                .selectExpr(columns.toArray(new String[0])).toLocalIterator();
+        Dataset<Row> all = spark.read().parquet(parquet);
+        Iterator<Row> rows = Jobs.inPositionOrder(all.selectExpr(columns.toArray(new String[0])));
         Set<String> seen = new HashSet<>();
         int[] counts = {0, 0};
         StoreWriter.write(store, info, shardSize, () -> {
@@ -50,29 +52,29 @@ public final class SparkExport {
                 return null;
             }
             Row r = rows.next();
-            String id = r.getString(0);
+            String id = r.getString(1);
             if (!seen.add(id)) {
                 throw new IOException(parquet + ": utterance " + id + " occurs twice");
             }
-            if (r.isNullAt(4) || Label.parseOrNull(r.getString(4)) == null) {
+            if (r.isNullAt(5) || Label.parseOrNull(r.getString(5)) == null) {
                 throw new IOException(parquet + ": utterance " + id + " has no key (bonafide or spoof): a store holds "
                         + "labelled data; score unlabelled audio with SparkScore");
             }
-            if (!r.isNullAt(6)) {
+            if (!r.isNullAt(7)) {
                 counts[1]++;
-                return StoreWriter.Item.failed(new EmbeddingStore.Failure(id, r.getString(1), r.getString(6)));
+                return StoreWriter.Item.failed(new EmbeddingStore.Failure(id, r.getString(2), r.getString(7)));
             }
             float[][] v = new float[layers.length][];
             for (int i = 0; i < layers.length; i++) {
-                v[i] = floats(r.getList(7 + i));
+                v[i] = floats(r.getList(8 + i));
                 if (v[i].length != info.dim()) {
                     throw new IOException(parquet + ": utterance " + id + " has " + v[i].length + " values in "
                             + EmbeddingsParquet.column(layers[i]) + ", the provenance says dim " + info.dim());
                 }
             }
             counts[0]++;
-            return StoreWriter.Item.stored(new EmbeddingStore.Entry(id, r.getString(4), r.getString(3), r.getString(2),
-                    r.getDouble(5)), v);
+            return StoreWriter.Item.stored(new EmbeddingStore.Entry(id, r.getString(5), r.getString(4), r.getString(3),
+                    r.getDouble(6)), v);
         });
         return new Result(info, counts[0], counts[1]);
     }

@@ -2,6 +2,7 @@ package org.greenspoof.spark;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,9 +113,9 @@ public final class SparkScore {
     /** Writes the scored rows as ASVspoof score lines, in position order; returns how many rows failed (no line). */
     public static long writeScoreLines(Dataset<Row> scored, Path file) throws IOException {
         long[] failed = {0};
-        Iterator<Row> rows = scored.orderBy("position").toLocalIterator();
+        Iterator<Row> rows = Jobs.inPositionOrder(scored);
         AtomicFiles.write(file, out -> {
-            BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             while (rows.hasNext()) {
                 Row r = rows.next();
                 if (r.isNullAt(4)) {
