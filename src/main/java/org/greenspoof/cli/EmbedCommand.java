@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.greenspoof.Version;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.dataset.Datasets;
+import org.greenspoof.dataset.ShardSpec;
 import org.greenspoof.dataset.Utterance;
 import org.greenspoof.report.Progress;
 import org.greenspoof.report.RunMeter;
@@ -51,6 +52,12 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Utterances per committed shard (what a crash can lose).")
     int shardSize;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Embed only shard I of N (0 <= I < N): the utterances whose id's SHA-256 is I modulo N, "
+                    + "the same split on every machine. Each shard is its own resumable store; "
+                    + "'greenspoof store merge' joins the N stores into the store of the whole partition.")
+    String shard;
+
     @Option(names = "--json", description = "Print one JSON object (store, counts, failed files, interrupted, "
             + "the run report) instead of text.")
     boolean json;
@@ -71,19 +78,23 @@ final class EmbedCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--on-error must be skip or fail, not " + onError);
         };
         Datasets.Format format = Datasets.detect(dataset);
-        List<Utterance> all = Datasets.read(dataset, partition);
+        ShardSpec part = shard == null ? null : parseShard(shard);
+        List<Utterance> listed = Datasets.read(dataset, partition);
+        List<Utterance> all = part == null ? listed : part.select(listed);
         Embedder.Factory factory = frontend.factory();
         StoreInfo wanted = new StoreInfo(StoreInfo.FORMAT, StoreInfo.VERSION, factory.frontend(), factory.model(),
                 factory.modelSha256(), factory.layers(), factory.pooling(), factory.dim(), partition,
                 dataset.toAbsolutePath().normalize().toString(), format.name(),
-                Version.text(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                Version.text(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                part == null ? null : part.toString());
         try (EmbeddingStore store = EmbeddingStore.createOrResume(out, wanted);
              StopOnSignal stop = new StopOnSignal()) {
             int todo = EmbedJob.pending(all, store).size();
             if (!json) {
                 store.repairs().forEach(line -> System.out.println("embed: " + line));
-                System.out.printf("embed: %s %s, %d utterances (%d to do), %s, %s, %s pooling, %d workers x %d threads%n",
-                        format.label(), partition, all.size(), todo, factory.frontend(), factory.frontend().equals("lfcc")
+                System.out.printf("embed: %s %s%s, %d utterances (%d to do), %s, %s, %s pooling, %d workers x %d threads%n",
+                        format.label(), partition, part == null ? "" : " shard " + part + " (of " + listed.size() + ")",
+                        all.size(), todo, factory.frontend(), factory.frontend().equals("lfcc")
                                 ? "LFCC statistics" : "layers " + Arrays.toString(factory.layers()), factory.pooling(),
                         frontend.workers(), frontend.innerThreads());
             }
@@ -98,6 +109,9 @@ final class EmbedCommand implements Callable<Integer> {
                 ObjectNode o = Json.object();
                 o.put("store", out.toString());
                 o.put("partition", partition);
+                if (part != null) {
+                    o.put("shard", part.toString());
+                }
                 o.put("utterances", all.size());
                 o.put("stored", done.entries().size());
                 o.put("embedded_now", r.processed());
@@ -131,6 +145,14 @@ final class EmbedCommand implements Callable<Integer> {
                 return ExitCode.SKIPPED;
             }
             return ExitCode.OK;
+        }
+    }
+
+    private static ShardSpec parseShard(String text) {
+        try {
+            return ShardSpec.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--shard: " + e.getMessage());
         }
     }
 }

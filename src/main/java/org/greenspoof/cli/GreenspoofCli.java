@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 HiddenStatesCommand.class,
                 EmbedCommand.class,
+                StoreCommand.class,
                 SweepCommand.class,
                 TrainCommand.class,
                 ScoreCommand.class,

@@ -3,11 +3,11 @@ package org.greenspoof.cli;
 import java.util.TreeSet;
 
 /** Parses layer lists: "6", "0-12", "0,3,6-8". */
-final class Layers {
+public final class Layers {
     private Layers() {
     }
 
-    static int[] parse(String spec, int maxLayer) {
+    public static int[] parse(String spec, int maxLayer) {
         TreeSet<Integer> out = new TreeSet<>();
         for (String part : spec.split(",")) {
             String p = part.trim();

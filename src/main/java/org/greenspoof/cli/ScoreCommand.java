@@ -12,6 +12,7 @@ import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.detect.Compatibility;
 import org.greenspoof.io.AtomicFiles;
 import org.greenspoof.metrics.Eer;
+import org.greenspoof.metrics.ScoreFiles;
 import org.greenspoof.store.EmbeddingStore;
 import org.greenspoof.store.StoreInfo;
 import picocli.CommandLine.Command;
@@ -51,9 +52,7 @@ final class ScoreCommand implements Callable<Integer> {
         int bona = 0;
         for (int i = 0; i < scores.length; i++) {
             EmbeddingStore.Entry e = entries.get(i);
-            // Shortest text that reads back as the same double: eval sees exactly these scores.
-            sb.append(e.id()).append(' ').append(e.attack()).append(' ').append(e.label()).append(' ')
-                    .append(scores[i]).append('\n');
+            sb.append(ScoreFiles.line(e.id(), e.attack(), e.label(), scores[i]));
             bona += e.label().equals("bonafide") ? 1 : 0;
         }
         AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));

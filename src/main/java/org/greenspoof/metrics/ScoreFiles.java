@@ -44,6 +44,14 @@ public final class ScoreFiles {
     private record Scored(String id, String attack, Boolean bonafide, double score, long line) {
     }
 
+    /**
+     * One line of an ASVspoof 2019 CM score file, {@code UTT_ID ATTACK KEY SCORE} and a newline: the score as
+     * the shortest text that reads back as the same double, so a reader sees exactly these scores.
+     */
+    public static String line(String id, String attack, String key, double score) {
+        return id + ' ' + attack + ' ' + key + ' ' + score + '\n';
+    }
+
     /** Reads a CM protocol: utterance id to key, in file order. */
     public static Map<String, Key> readProtocol(Path file) throws IOException {
         Map<String, Key> out = new LinkedHashMap<>();

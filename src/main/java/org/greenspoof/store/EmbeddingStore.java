@@ -231,6 +231,13 @@ public final class EmbeddingStore implements Closeable {
             throw new StoreException(file, "expected a store header with field '" + missing + "' set, found "
                     + (missing.equals("dim") ? "dim " + h.dim() : missing.equals("layers") ? "no layers" : "null"));
         }
+        if (h.shard() != null) {
+            try {
+                h.shardSpec();
+            } catch (IllegalArgumentException e) {
+                throw new StoreException(file, "field 'shard': " + e.getMessage());
+            }
+        }
     }
 
     /** A shard as written: a shard-NNNNN.npy name and its utterances, each with an id, a known label and an attack. */
@@ -516,6 +523,16 @@ public final class EmbeddingStore implements Closeable {
             rows.addAll(List.of(part));
         }
         return rows.toArray(new float[0][]);
+    }
+
+    /** The committed shards, in store order. */
+    List<Shard> shards() {
+        return List.copyOf(shards);
+    }
+
+    /** Every stored layer of one shard's utterances, {@code [utterances][layers][dim]}, checksum checked. */
+    float[][][] vectors(Shard s) throws IOException {
+        return ShardIo.readAll(dir.resolve(s.file()), s.crc32(), s.utterances().size(), info.layers().length, info.dim());
     }
 
     private void writeHeader(StoreInfo header) throws IOException {

@@ -44,6 +44,30 @@ final class ShardIo {
      */
     static float[][] readLayer(Path file, long crc32, boolean verify, int n, int layers, int dim, int layerIndex)
             throws IOException {
+        float[] data = readChecked(file, crc32, verify, n, layers, dim);
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            int from = (i * layers + layerIndex) * dim;
+            out[i] = Arrays.copyOfRange(data, from, from + dim);
+        }
+        return out;
+    }
+
+    /** Reads a whole shard, checksum included: {@code [n][layers][dim]}. */
+    static float[][][] readAll(Path file, long crc32, int n, int layers, int dim) throws IOException {
+        float[] data = readChecked(file, crc32, true, n, layers, dim);
+        float[][][] out = new float[n][layers][];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < layers; l++) {
+                int from = (i * layers + l) * dim;
+                out[i][l] = Arrays.copyOfRange(data, from, from + dim);
+            }
+        }
+        return out;
+    }
+
+    private static float[] readChecked(Path file, long crc32, boolean verify, int n, int layers, int dim)
+            throws IOException {
         if (verify) {
             long actual = crc32(file);
             if (actual != crc32) {
@@ -63,11 +87,6 @@ final class ShardIo {
             throw new StoreException(file, "expected a shard of shape " + Arrays.toString(expected) + ", found "
                     + Arrays.toString(a.shape()));
         }
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            int from = (i * layers + layerIndex) * dim;
-            out[i] = Arrays.copyOfRange(a.data(), from, from + dim);
-        }
-        return out;
+        return a.data();
     }
 }

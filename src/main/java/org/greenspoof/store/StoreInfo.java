@@ -1,7 +1,11 @@
 package org.greenspoof.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import org.greenspoof.dataset.ShardSpec;
 
 /**
  * The header of an embedding store ({@code store.json}): what produced the vectors and from which data.
@@ -19,10 +23,13 @@ import java.util.Objects;
  * @param datasetFormat the recognised dataset format
  * @param greenspoof    version of the program that created the store ({@code org.greenspoof.Version})
  * @param created       ISO-8601 creation time
+ * @param shard         the part of the partition this store holds, "I/N" ({@code embed --shard}); absent (null)
+ *                      for the whole partition, and then not written to store.json
  */
 public record StoreInfo(String format, int version, String frontend, String model, String modelSha256,
                         int[] layers, String pooling, int dim, String partition, String dataset,
-                        String datasetFormat, String greenspoof, String created) {
+                        String datasetFormat, String greenspoof, String created,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String shard) {
     public static final String FORMAT = "greenspoof-embeddings";
     /** 2: commits may sit in journal.jsonl (a version-1 reader would miss them); 1: index.json only. */
     public static final int VERSION = 2;
@@ -32,7 +39,18 @@ public record StoreInfo(String format, int version, String frontend, String mode
     /** This header with another format version. */
     StoreInfo withVersion(int v) {
         return new StoreInfo(format, v, frontend, model, modelSha256, layers, pooling, dim, partition, dataset,
-                datasetFormat, greenspoof, created);
+                datasetFormat, greenspoof, created, shard);
+    }
+
+    /** This header for another part of the partition ({@code null}: all of it), created by this program now. */
+    public StoreInfo withShard(String part, String program, String createdAt) {
+        return new StoreInfo(format, version, frontend, model, modelSha256, layers, pooling, dim, partition, dataset,
+                datasetFormat, program, createdAt, part);
+    }
+
+    /** The part of the partition this store holds, or null for all of it. */
+    public ShardSpec shardSpec() {
+        return shard == null ? null : ShardSpec.parse(shard);
     }
 
     /** Index of {@code layer} in {@link #layers()}, or an error naming the stored layers. */
@@ -45,27 +63,46 @@ public record StoreInfo(String format, int version, String frontend, String mode
         throw new IllegalArgumentException("the store holds layers " + Arrays.toString(layers) + ", not layer " + layer);
     }
 
+    /** One header field in which two stores differ. */
+    public record Difference(String field, Object mine, Object theirs) {
+    }
+
+    /**
+     * The fields that determine the vectors and the data they come from (everything but the shard,
+     * the creation time and the program version) in which {@code other} differs from this header.
+     */
+    public List<Difference> provenanceDifferences(StoreInfo other) {
+        List<Difference> out = new ArrayList<>();
+        diff(out, "front-end", frontend, other.frontend);
+        diff(out, "model", model, other.model);
+        diff(out, "model sha256", modelSha256, other.modelSha256);
+        diff(out, "layers", Arrays.toString(layers), Arrays.toString(other.layers));
+        diff(out, "pooling", pooling, other.pooling);
+        diff(out, "dim", dim, other.dim);
+        diff(out, "partition", partition, other.partition);
+        diff(out, "dataset", dataset, other.dataset);
+        return out;
+    }
+
     /**
      * Why {@code other} (what a command is about to write) cannot continue this store, or null when
-     * it can: everything but the creation time and program version must agree.
+     * it can: everything but the creation time and program version must agree, the shard included.
      */
     public String conflictWith(StoreInfo other) {
+        List<Difference> all = provenanceDifferences(other);
+        diff(all, "shard", shard == null ? "none (the whole partition)" : shard,
+                other.shard == null ? "none (the whole partition)" : other.shard);
         StringBuilder why = new StringBuilder();
-        diff(why, "front-end", frontend, other.frontend);
-        diff(why, "model", model, other.model);
-        diff(why, "model sha256", modelSha256, other.modelSha256);
-        diff(why, "layers", Arrays.toString(layers), Arrays.toString(other.layers));
-        diff(why, "pooling", pooling, other.pooling);
-        diff(why, "dim", dim, other.dim);
-        diff(why, "partition", partition, other.partition);
-        diff(why, "dataset", dataset, other.dataset);
+        for (Difference d : all) {
+            why.append(why.length() == 0 ? "" : "; ").append(d.field()).append(" is ").append(d.mine())
+                    .append(" in the store but ").append(d.theirs()).append(" now");
+        }
         return why.length() == 0 ? null : why.toString();
     }
 
-    private static void diff(StringBuilder why, String what, Object stored, Object wanted) {
+    private static void diff(List<Difference> out, String what, Object stored, Object wanted) {
         if (!Objects.equals(stored, wanted)) {
-            why.append(why.length() == 0 ? "" : "; ").append(what).append(" is ").append(stored)
-                    .append(" in the store but ").append(wanted).append(" now");
+            out.add(new Difference(what, stored, wanted));
         }
     }
 }

@@ -100,7 +100,7 @@ class EmbeddingStoreTest {
 
     static StoreInfo info(Embedder.Factory f, String partition) {
         return new StoreInfo(StoreInfo.FORMAT, StoreInfo.VERSION, f.frontend(), f.model(), f.modelSha256(),
-                f.layers(), f.pooling(), f.dim(), partition, "/data", "CSV", "test", "2026-01-01T00:00:00Z");
+                f.layers(), f.pooling(), f.dim(), partition, "/data", "CSV", "test", "2026-01-01T00:00:00Z", null);
     }
 
     private static Progress quiet() {
