@@ -525,7 +525,7 @@ public final class DetectionServer implements AutoCloseable {
             o.put("layer", p.layer());
         }
         o.put("pooling", p.pooling());
-        o.put("classifier", m.classifier().kind().fileName());
+        o.put("classifier", m.classifier().kind().cliName());
         o.put("parameters", m.classifier().parameterCount());
         o.put("threshold", m.threshold());
         o.put("created", m.created());

@@ -121,7 +121,7 @@ class ServeTest {
         assertEquals("lfcc", m.get("frontend").asText());
         assertTrue(m.get("encoder_sha256").isNull(), m.toString());
         assertEquals(open.detector.threshold(), m.get("threshold").asDouble());
-        assertEquals(open.detector.model().classifier().kind(), m.get("classifier").asText());
+        assertEquals(open.detector.model().classifier().kind().cliName(), m.get("classifier").asText());
         assertEquals(open.detector.model().provenance().pooling(), m.get("pooling").asText());
     }
 
