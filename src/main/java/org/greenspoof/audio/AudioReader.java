@@ -121,8 +121,23 @@ public final class AudioReader {
     }
 
     private static FileFormatException unsupported(Path file, long offset, String found) {
-        return new FileFormatException(file, offset, "FLAC or WAV; found " + found
-                + ", which is not supported (convert it first, e.g. to FLAC)");
+        return new FileFormatException(file, offset, "FLAC or WAV; found " + found + ", which is not supported; convert it "
+                + "first, e.g. ffmpeg -i " + quoted(file) + " -ac 1 -ar 16000 " + quoted(siblingFlac(file)));
+    }
+
+    /** The file as a shell word: single-quoted when it holds anything but plain path characters. */
+    private static String quoted(Path p) {
+        String s = p.toString();
+        return s.matches("[A-Za-z0-9_./+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** Where the suggested conversion writes: the file's name with .flac (.converted.flac for a .flac), in the current folder. */
+    private static Path siblingFlac(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot).toLowerCase(java.util.Locale.ROOT) : "";
+        return Path.of(stem + (ext.equals(".flac") ? ".converted.flac" : ".flac"));
     }
 
     private static ByteBuffer peek(FileChannel ch, long pos) throws IOException {

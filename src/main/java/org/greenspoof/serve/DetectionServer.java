@@ -390,7 +390,9 @@ public final class DetectionServer implements AutoCloseable {
     /** A job's failure: the audio's fault (422, in words that name the upload, not the temp file) or a bug (500). */
     private static Answer failed(Path upload, String name, Throwable cause) {
         if (cause instanceof IOException || cause instanceof IllegalArgumentException) {
-            String why = FileProblem.describe(upload, (Exception) cause).replace(upload.toString(), name);
+            // The server's temp path, and its file name (a conversion hint derives an output name from it), never reach the client.
+            String why = FileProblem.describe(upload, (Exception) cause).replace(upload.toString(), name)
+                    .replace(upload.getFileName().toString(), name);
             return Answer.error(422, "cannot score " + name + ": " + why);
         }
         if (cause instanceof OutOfMemoryError) {
