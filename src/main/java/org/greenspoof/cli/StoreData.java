@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Objects;
 import org.greenspoof.store.EmbeddingStore;
 import org.greenspoof.store.StoreInfo;
 
@@ -46,8 +45,7 @@ record StoreData(Path path, EmbeddingStore store, int layer, float[][] x, int[] 
     /** The dev (or eval) store must hold the same kind of vectors as the training store. */
     void requireSameEmbeddings(StoreData train) {
         StoreInfo a = train.store.info(), b = store.info();
-        if (!Objects.equals(a.model(), b.model()) || !Objects.equals(a.modelSha256(), b.modelSha256())
-                || !a.pooling().equals(b.pooling()) || a.dim() != b.dim()) {
+        if (!a.embedding().withLayer(train.layer).differences(b.embedding().withLayer(layer)).isEmpty()) {
             throw new IllegalArgumentException(path + " was embedded with " + b.model() + ", " + b.pooling()
                     + " pooling, dim " + b.dim() + " but " + train.path + " with " + a.model() + ", " + a.pooling()
                     + " pooling, dim " + a.dim());

@@ -1,8 +1,9 @@
 package org.greenspoof.detect;
 
 import java.util.Arrays;
-import java.util.Objects;
+import java.util.List;
 import org.greenspoof.classify.ClassifierFile;
+import org.greenspoof.store.EmbeddingSpec;
 
 /**
  * Whether embeddings (from a store or computed now) are what a classifier was trained on: same
@@ -25,15 +26,6 @@ public final class Compatibility {
     public static int check(String source, String model, String sha256, int[] layers, String pooling, int dim,
                             ClassifierFile.Model classifier, String classifierFile) {
         ClassifierFile.Provenance p = classifier.provenance();
-        String prefix = classifierFile + " was trained on ";
-        if (p.encoderSha256() != null || sha256 != null) {
-            if (!Objects.equals(p.encoderSha256(), sha256)) {
-                throw new IllegalArgumentException(prefix + describe(p.encoder(), p.encoderSha256()) + " but " + source
-                        + " holds " + describe(model, sha256));
-            }
-        } else if (!Objects.equals(p.encoder(), model)) {
-            throw new IllegalArgumentException(prefix + p.encoder() + " but " + source + " holds " + model);
-        }
         int layer = p.layer() == null ? layers[0] : p.layer();
         int index = -1;
         for (int i = 0; i < layers.length; i++) {
@@ -41,18 +33,22 @@ public final class Compatibility {
                 index = i;
             }
         }
-        if (index < 0) {
-            throw new IllegalArgumentException(prefix + "layer " + layer + " but " + source + " holds layers "
-                    + Arrays.toString(layers));
+        EmbeddingSpec trained = new EmbeddingSpec(p.encoder(), p.encoderSha256(), new int[] {layer}, p.pooling(),
+                classifier.classifier().dimension());
+        EmbeddingSpec offered = new EmbeddingSpec(model, sha256, index < 0 ? layers : new int[] {layer}, pooling, dim);
+        List<EmbeddingSpec.Difference> differences = trained.differences(offered);
+        if (differences.isEmpty()) {
+            return index;
         }
-        if (!Objects.equals(p.pooling(), pooling)) {
-            throw new IllegalArgumentException(prefix + p.pooling() + " pooling but " + source + " uses " + pooling);
-        }
-        if (classifier.classifier().dimension() != dim) {
-            throw new IllegalArgumentException(prefix + classifier.classifier().dimension() + "-dimensional vectors but "
-                    + source + " holds " + dim + "-dimensional ones");
-        }
-        return index;
+        String prefix = classifierFile + " was trained on ";
+        throw new IllegalArgumentException(switch (differences.get(0).field()) {
+            case "model", "model sha256" -> prefix + describe(p.encoder(), p.encoderSha256()) + " but " + source
+                    + " holds " + describe(model, sha256);
+            case "layers" -> prefix + "layer " + layer + " but " + source + " holds layers " + Arrays.toString(layers);
+            case "pooling" -> prefix + p.pooling() + " pooling but " + source + " uses " + pooling;
+            default -> prefix + trained.dim() + "-dimensional vectors but " + source + " holds " + dim
+                    + "-dimensional ones";
+        });
     }
 
     private static String describe(String model, String sha) {

@@ -137,42 +137,42 @@ public final class SpeechEncoder {
     /** Exactly HF's {@code hidden_states[0..maxLayer]}, [maxLayer+1][T][H]; layers above maxLayer are not run. */
     public float[][][] hiddenStates(float[] audio16k, int maxLayer) {
         checkLayer(maxLayer);
-        Workspace ws = acquire(audio16k);
-        try {
-            int t = frames(audio16k.length);
-            int h = encoder.hidden;
-            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
-            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
-            float[][][] hs = new float[maxLayer + 1][][];
-            encoder.forward(ws.x, t, maxLayer, null, (n, state, frames) -> hs[n] = rows(state, frames, h), ws, kernels,
-                    tile, tile);
-            return hs;
-        } finally {
-            release(ws);
-        }
+        float[][][] hs = new float[maxLayer + 1][][];
+        forward(audio16k, maxLayer, (ws, n, state, frames) -> hs[n] = rows(state, frames, encoder.hidden));
+        return hs;
     }
 
     /** Every intermediate up to maxLayer (see {@link Activations}). */
     public Activations activations(float[] audio16k, int maxLayer) {
         checkLayer(maxLayer);
-        Workspace ws = acquire(audio16k);
-        try {
-            int t = frames(audio16k.length);
-            int c = featureExtractor.channels();
-            int h = encoder.hidden;
-            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
-            float[][] conv = rows(ws.conv, t, c);
-            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
-            float[][] extract = featureProjection.layerNorm == null ? null : rows(ws.conv, t, c);
-            float[][] projected = rows(ws.x, t, h);
-            float[][][] pos = new float[1][][];
-            float[][][] hs = new float[maxLayer + 1][][];
-            encoder.forward(ws.x, t, maxLayer, (n, state, frames) -> pos[0] = rows(state, frames, h),
-                    (n, state, frames) -> hs[n] = rows(state, frames, h), ws, kernels, tile, tile);
-            return new Activations(conv, extract, projected, pos[0], hs);
-        } finally {
-            release(ws);
-        }
+        int c = featureExtractor.channels();
+        int h = encoder.hidden;
+        float[][][] front = new float[3][][];
+        float[][][] pos = new float[1][][];
+        float[][][] hs = new float[maxLayer + 1][][];
+        forward(audio16k, maxLayer, new Pass() {
+            @Override
+            public void convFeatures(Workspace ws, int t) {
+                front[0] = rows(ws.conv, t, c);
+            }
+
+            @Override
+            public void projected(Workspace ws, int t) {
+                front[1] = featureProjection.layerNorm == null ? null : rows(ws.conv, t, c);
+                front[2] = rows(ws.x, t, h);
+            }
+
+            @Override
+            public Wav2Vec2Encoder.Sink posConv() {
+                return (n, state, frames) -> pos[0] = rows(state, frames, h);
+            }
+
+            @Override
+            public void hiddenState(Workspace ws, int n, float[] state, int frames) {
+                hs[n] = rows(state, frames, h);
+            }
+        });
+        return new Activations(front[0], front[1], front[2], pos[0], hs);
     }
 
     /**
@@ -189,32 +189,65 @@ public final class SpeechEncoder {
             checkLayer(l);
             max = Math.max(max, l);
         }
-        Workspace ws = acquire(audio16k);
-        try {
-            int t = frames(audio16k.length);
-            int h = encoder.hidden;
-            int width = pooling == Pooling.MEAN ? h : 2 * h;
-            float[][] out = new float[layers.length][width];
-            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
-            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
+        int h = encoder.hidden;
+        int width = pooling == Pooling.MEAN ? h : 2 * h;
+        float[][] out = new float[layers.length][width];
+        forward(audio16k, max, (ws, n, state, frames) -> {
             if (ws.poolSum.length < 2 * h) {
                 ws.poolSum = new double[2 * h];
             }
-            double[] sums = ws.poolSum;
-            encoder.forward(ws.x, t, max, null, (n, state, frames) -> {
-                int first = -1;
-                for (int i = 0; i < layers.length; i++) {
-                    if (layers[i] == n) {
-                        if (first < 0) {
-                            pool(state, frames, h, pooling, sums, out[i]);
-                            first = i;
-                        } else {
-                            System.arraycopy(out[first], 0, out[i], 0, width);
-                        }
+            int first = -1;
+            for (int i = 0; i < layers.length; i++) {
+                if (layers[i] == n) {
+                    if (first < 0) {
+                        pool(state, frames, h, pooling, ws.poolSum, out[i]);
+                        first = i;
+                    } else {
+                        System.arraycopy(out[first], 0, out[i], 0, width);
                     }
                 }
-            }, ws, kernels, tile, tile);
-            return out;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * What an entry point takes from {@link #forward}; each call sees the pass's workspace, whose
+     * buffers are valid only during the call.
+     */
+    private interface Pass {
+        /** After the conv stack: {@code ws.conv} holds its output, [T][C]. */
+        default void convFeatures(Workspace ws, int t) {
+        }
+
+        /** After the projection: {@code ws.conv} holds the extract features, {@code ws.x} the projection [T][H]. */
+        default void projected(Workspace ws, int t) {
+        }
+
+        /** Receives the positional convolution's output, or null when it is not wanted. */
+        default Wav2Vec2Encoder.Sink posConv() {
+            return null;
+        }
+
+        /** hidden_states[n], [T][H]. */
+        void hiddenState(Workspace ws, int n, float[] state, int frames);
+    }
+
+    /**
+     * The one forward pass behind the entry points (which check {@code maxLayer} before they size
+     * their results): checks the audio, takes a workspace, runs the conv stack, the projection and
+     * the encoder up to {@code maxLayer}, and shows {@code pass} what it asks for on the way.
+     */
+    private void forward(float[] audio16k, int maxLayer, Pass pass) {
+        Workspace ws = acquire(audio16k);
+        try {
+            int t = frames(audio16k.length);
+            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
+            pass.convFeatures(ws, t);
+            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
+            pass.projected(ws, t);
+            encoder.forward(ws.x, t, maxLayer, pass.posConv(),
+                    (n, state, frames) -> pass.hiddenState(ws, n, state, frames), ws, kernels, tile, tile);
         } finally {
             release(ws);
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import org.greenspoof.dataset.ShardSpec;
 
 /**
@@ -63,24 +62,22 @@ public record StoreInfo(String format, int version, String frontend, String mode
         throw new IllegalArgumentException("the store holds layers " + Arrays.toString(layers) + ", not layer " + layer);
     }
 
-    /** One header field in which two stores differ. */
-    public record Difference(String field, Object mine, Object theirs) {
+    /** What makes this store's vectors comparable with others'. */
+    public EmbeddingSpec embedding() {
+        return new EmbeddingSpec(model, modelSha256, layers, pooling, dim);
     }
 
     /**
      * The fields that determine the vectors and the data they come from (everything but the shard,
-     * the creation time and the program version) in which {@code other} differs from this header.
+     * the creation time and the program version; the model description only where the weights
+     * differ, see {@link EmbeddingSpec#differences}) in which {@code other} differs from this header.
      */
-    public List<Difference> provenanceDifferences(StoreInfo other) {
-        List<Difference> out = new ArrayList<>();
-        diff(out, "front-end", frontend, other.frontend);
-        diff(out, "model", model, other.model);
-        diff(out, "model sha256", modelSha256, other.modelSha256);
-        diff(out, "layers", Arrays.toString(layers), Arrays.toString(other.layers));
-        diff(out, "pooling", pooling, other.pooling);
-        diff(out, "dim", dim, other.dim);
-        diff(out, "partition", partition, other.partition);
-        diff(out, "dataset", dataset, other.dataset);
+    public List<EmbeddingSpec.Difference> provenanceDifferences(StoreInfo other) {
+        List<EmbeddingSpec.Difference> out = new ArrayList<>();
+        EmbeddingSpec.diff(out, "front-end", frontend, other.frontend);
+        out.addAll(embedding().differences(other.embedding()));
+        EmbeddingSpec.diff(out, "partition", partition, other.partition);
+        EmbeddingSpec.diff(out, "dataset", dataset, other.dataset);
         return out;
     }
 
@@ -89,20 +86,14 @@ public record StoreInfo(String format, int version, String frontend, String mode
      * it can: everything but the creation time and program version must agree, the shard included.
      */
     public String conflictWith(StoreInfo other) {
-        List<Difference> all = provenanceDifferences(other);
-        diff(all, "shard", shard == null ? "none (the whole partition)" : shard,
+        List<EmbeddingSpec.Difference> all = provenanceDifferences(other);
+        EmbeddingSpec.diff(all, "shard", shard == null ? "none (the whole partition)" : shard,
                 other.shard == null ? "none (the whole partition)" : other.shard);
         StringBuilder why = new StringBuilder();
-        for (Difference d : all) {
+        for (EmbeddingSpec.Difference d : all) {
             why.append(why.length() == 0 ? "" : "; ").append(d.field()).append(" is ").append(d.mine())
                     .append(" in the store but ").append(d.theirs()).append(" now");
         }
         return why.length() == 0 ? null : why.toString();
-    }
-
-    private static void diff(List<Difference> out, String what, Object stored, Object wanted) {
-        if (!Objects.equals(stored, wanted)) {
-            out.add(new Difference(what, stored, wanted));
-        }
     }
 }

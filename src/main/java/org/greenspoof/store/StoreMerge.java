@@ -54,9 +54,9 @@ public final class StoreMerge {
                         + " has no shard, it holds the whole partition already");
             }
             parts[i] = info.shardSpec();
-            List<StoreInfo.Difference> diffs = first.provenanceDifferences(info);
+            List<EmbeddingSpec.Difference> diffs = first.provenanceDifferences(info);
             if (!diffs.isEmpty()) {
-                StoreInfo.Difference d = diffs.get(0);
+                EmbeddingSpec.Difference d = diffs.get(0);
                 throw new IllegalArgumentException(inputs.get(0) + " and " + inputs.get(i) + " are not shards of the "
                         + "same job: " + d.field() + " is " + d.mine() + " in " + inputs.get(0) + " but " + d.theirs()
                         + " in " + inputs.get(i));
