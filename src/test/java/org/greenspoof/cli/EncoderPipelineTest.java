@@ -90,7 +90,8 @@ class EncoderPipelineTest {
         Capture d = Capture.run("detect", "--model", TINY.toString(), "--classifier", model.toString(),
                 u.audio().toString()).expect(0);
         Detector.Verdict v = Detector.load(model, TINY).score(u.audio());
-        assertEquals(String.format(Locale.ROOT, "%s %.6f %s", u.audio(), v.score(),
+        assertTrue(v.calibrated(), "trained with --dev: calibrated on dev");
+        assertEquals(String.format(Locale.ROOT, "%s %.6f P=%.3f %s", u.audio(), v.score(), v.probability(),
                 v.bonafide() ? "bonafide" : "spoof"), d.out().trim());
 
         Capture wrong = Capture.run("detect", "--model", OTHER.toString(), "--classifier", model.toString(),
