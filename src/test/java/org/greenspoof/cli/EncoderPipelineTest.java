@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.checkpoint.Checkpoint;
+import org.greenspoof.classify.Calibration;
+import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.dataset.Datasets;
+import org.greenspoof.dataset.Label;
 import org.greenspoof.dataset.Utterance;
 import org.greenspoof.detect.Detector;
 import org.greenspoof.model.SpeechEncoder;
@@ -91,6 +94,10 @@ class EncoderPipelineTest {
                 u.audio().toString()).expect(0);
         Detector.Verdict v = Detector.load(model, TINY).score(u.audio());
         assertTrue(v.calibrated(), "trained with --dev: calibrated on dev");
+        Calibration cal = ClassifierFile.read(model).calibration();
+        assertEquals("dev", cal.fittedOn());
+        assertEquals(Datasets.read(SharedCorpus.get(), "dev").stream().filter(x -> x.label() == Label.SPOOF).count(),
+                cal.spoofCount(), "every dev spoof score is kept");
         assertEquals(String.format(Locale.ROOT, "%s %.6f P=%.3f %s", u.audio(), v.score(), v.probability(),
                 v.bonafide() ? "bonafide" : "spoof"), d.out().trim());
 
