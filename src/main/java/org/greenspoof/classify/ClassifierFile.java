@@ -37,6 +37,9 @@ import org.greenspoof.io.JsonErrors;
  * standardizer        {mean, scale} applied before the weights, or null
  * training_distribution {mean, std, distance_p99} of the training embeddings (see TrainingDistribution), or
  *                     absent (older files): inputs far outside it are flagged
+ * calibration         {method "platt", a, b, fitted_on "dev"|"train", spoof_count, spoof_scores [ascending]}
+ *                     (see Calibration): P(bona fide) = sigmoid(a * score + b) and the far=X operating points;
+ *                     absent in files written before it was recorded, which are reported uncalibrated
  * weights             written and read by the kind (ClassifierKind), e.g.
  *                     logistic_regression, linear_svm: {coef [d], intercept}
  *                     mlp: {hidden_weight [hidden][d], hidden_bias [hidden], output_weight [hidden], output_bias, epochs}
@@ -48,6 +51,8 @@ public final class ClassifierFile {
     public static final int FORMAT_MAJOR = 1;
     public static final String FORMAT_VERSION = FORMAT_MAJOR + ".0";
     private static final String SCORE_CONVENTION = "logit of P(bona fide); bona fide when score > threshold";
+
+    private static final String CALIBRATION_METHOD = "platt";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,13 +85,60 @@ public final class ClassifierFile {
         }
     }
 
-    /** A loaded model file; {@code distribution} is null for files written before it was recorded. */
+    /**
+     * A loaded model file; {@code distribution} and {@code calibration} are null for files written
+     * before they were recorded.
+     */
     public record Model(Classifier classifier, double threshold, Provenance provenance, String created,
-                        String greenspoofVersion, String formatVersion, TrainingDistribution distribution) {
+                        String greenspoofVersion, String formatVersion, TrainingDistribution distribution,
+                        Calibration calibration) {
 
-        /** The stored decision rule. */
+        /** The decision rule: the stored threshold, or the one {@link #atOperatingPoint} chose. */
         public boolean isBonafide(double score) {
             return score > threshold;
+        }
+
+        /** Whether {@link #probability} is calibrated on dev scores (else it is the classifier's own sigmoid). */
+        public boolean calibrated() {
+            return calibration != null;
+        }
+
+        /** P(bona fide) of {@code x}, whose score is {@code score}: calibrated when the file has a calibration. */
+        public double probability(float[] x, double score) {
+            return calibration == null ? classifier.probability(x) : calibration.probability(score);
+        }
+
+        /**
+         * This model deciding at another threshold: {@code eer} (the stored dev EER threshold),
+         * {@code far=X} (the threshold accepting a share X of the dev spoof scores) or a raw score.
+         */
+        public Model atOperatingPoint(String spec) {
+            if (spec.equals("eer")) {
+                return this;
+            }
+            double t;
+            if (spec.startsWith("far=")) {
+                if (calibration == null) {
+                    throw new IllegalArgumentException("--threshold " + spec + " needs the dev scores, which this classifier "
+                            + "file (written by greenspoof " + greenspoofVersion + ") does not store; retrain it, or give eer or a score");
+                }
+                t = calibration.thresholdAtFar(parseNumber(spec.substring(4), spec));
+            } else {
+                t = parseNumber(spec, spec);
+            }
+            return new Model(classifier, t, provenance, created, greenspoofVersion, formatVersion, distribution, calibration);
+        }
+
+        private static double parseNumber(String text, String spec) {
+            try {
+                double v = Double.parseDouble(text);
+                if (Double.isFinite(v)) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--threshold takes eer, far=X (0 <= X <= 1) or a finite score; got \"" + spec + "\"");
         }
     }
 
@@ -95,9 +147,15 @@ public final class ClassifierFile {
         write(path, classifier, threshold, provenance, null);
     }
 
-    /** Writes {@code classifier} and the summary of its training embeddings (null: none). */
+    /** Writes {@code classifier} and the summary of its training embeddings (null: none), uncalibrated. */
     public static void write(Path path, Classifier classifier, double threshold, Provenance provenance,
                              TrainingDistribution distribution) throws IOException {
+        write(path, classifier, threshold, provenance, distribution, null);
+    }
+
+    /** Writes {@code classifier}, the summary of its training embeddings and its calibration (null: none). */
+    public static void write(Path path, Classifier classifier, double threshold, Provenance provenance,
+                             TrainingDistribution distribution, Calibration calibration) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format_version", FORMAT_VERSION);
         root.put("greenspoof_version", Version.text());
@@ -144,6 +202,15 @@ public final class ClassifierFile {
             dist.set("mean", doubles(distribution.mean()));
             dist.set("std", doubles(distribution.std()));
             dist.put("distance_p99", distribution.distanceP99());
+        }
+        if (calibration != null) {
+            ObjectNode cal = root.putObject("calibration");
+            cal.put("method", CALIBRATION_METHOD);
+            cal.put("a", calibration.a());
+            cal.put("b", calibration.b());
+            cal.put("fitted_on", calibration.fittedOn());
+            cal.put("spoof_count", calibration.spoofCount());
+            cal.set("spoof_scores", doubles(calibration.spoofScores()));
         }
         DefaultPrettyPrinter pretty = new DefaultPrettyPrinter();
         pretty.indentArraysWith(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
@@ -205,8 +272,23 @@ public final class ClassifierFile {
         TrainingDistribution distribution = dist == null || dist.isNull() ? null
                 : new TrainingDistribution(r.doubles(dist, "mean", classifier.dimension()),
                         r.doubles(dist, "std", classifier.dimension()), r.number(dist, "distance_p99"));
+        JsonNode cal = root.get("calibration");
+        Calibration calibration = null;
+        if (cal != null && !cal.isNull()) {
+            String method = r.text(cal, "method");
+            if (!method.equals(CALIBRATION_METHOD)) {
+                throw new IOException(path + ": unknown calibration method \"" + method + "\"; this greenspoof reads "
+                        + CALIBRATION_METHOD);
+            }
+            try {
+                calibration = new Calibration(r.number(cal, "a"), r.number(cal, "b"), r.text(cal, "fitted_on"),
+                        (int) r.integer(cal, "spoof_count"), r.doubles(cal, "spoof_scores"));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(path + ": inconsistent model: " + e.getMessage(), e);
+            }
+        }
         return new Model(classifier, r.number(root, "threshold"), p, textOrNull(root, "created"),
-                textOrNull(root, "greenspoof_version"), format, distribution);
+                textOrNull(root, "greenspoof_version"), format, distribution, calibration);
     }
 
     static ArrayNode doubles(double[] v) {

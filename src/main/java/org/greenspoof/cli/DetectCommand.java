@@ -27,10 +27,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "detect", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Score audio files (FLAC or WAV, any rate; a folder means its .flac and .wav files, recursively; "
                 + "@list.txt reads more arguments from a file, one per line) with a trained classifier. Scores are the "
-                + "classifier's: HIGHER MEANS MORE BONA FIDE; the label is taken at the threshold stored in the classifier "
-                + "file, the equal error rate threshold on the dev partition it was trained with. Recordings longer than "
+                + "classifier's: HIGHER MEANS MORE BONA FIDE (bona fide when score > threshold). Each result also gives "
+                + "P(bona fide), calibrated on the dev scores at train time (classifier files from before that are "
+                + "reported 'uncalibrated' and give the classifier's own sigmoid), and the label at --threshold: by default "
+                + "the equal error rate threshold on the dev partition the classifier was trained with. Recordings longer than "
                 + "--whole-up-to seconds are scored in windows (--window, --hop): each window gets a line, and the file's "
-                + "verdict is its most spoof-like window's. Text: 'PATH SCORE bonafide|spoof' per file; --json: one JSON "
+                + "verdict is its most spoof-like window's. Text: 'PATH SCORE P(bona fide) bonafide|spoof' per file; --json: one JSON "
                 + "object per line; --csv: one row per file and per window. A file that cannot be read is reported on "
                 + "stderr and the exit code is 3 (--on-error skip, the others are still scored) or 1 (fail)."})
 final class DetectCommand implements Callable<Integer> {
@@ -48,12 +50,18 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
     Path classifier;
 
-    @Option(names = "--json", description = "One JSON object per line: {path, score, probability, label, threshold, "
+    @Option(names = "--threshold", defaultValue = "eer", paramLabel = "eer|far=X|SCORE",
+            description = "Operating point: eer = the dev equal error rate threshold stored at train time; far=X = the "
+                    + "threshold at which a share X of the dev spoof recordings is accepted as bona fide (e.g. far=0.01); "
+                    + "a number = that raw score (bona fide above it). Without --dev at train time, 'dev' is the training set.")
+    String threshold;
+
+    @Option(names = "--json", description = "One JSON object per line: {path, score, probability, calibrated, label, threshold, "
             + "warning, seconds, segments, max_spoof_probability, spoofed_share, spoofed_spans} per scored file, "
             + "{path, error} per file that could not be read.")
     boolean json;
 
-    @Option(names = "--csv", description = "CSV rows path,segment,start,end,score,probability,label,warning,error: "
+    @Option(names = "--csv", description = "CSV rows path,segment,start,end,score,probability,calibrated,label,warning,error: "
             + "segment 'file' for a file's verdict, then 0, 1, ... for its windows.")
     boolean csv;
 
@@ -97,11 +105,11 @@ final class DetectCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         if (csv) {
-            out.println("path,segment,start,end,score,probability,label,warning,error");
+            out.println("path,segment,start,end,score,probability,calibrated,label,warning,error");
         }
         int bonafide = 0, spoof = 0;
         List<String> failed = new ArrayList<>();
-        try (Detector d = Detector.load(classifier, model)) {
+        try (Detector d = Detector.load(classifier, model, threshold)) {
             for (Path f : inputs) {
                 Report r;
                 try {
@@ -113,7 +121,7 @@ final class DetectCommand implements Callable<Integer> {
                     if (json) {
                         out.println(ReportJson.error(f.toString(), error));
                     } else if (csv) {
-                        out.println(csvRow(f.toString(), "file", "", "", "", "", "", "", error));
+                        out.println(csvRow(f.toString(), "file", "", "", "", "", "", "", "", error));
                     }
                     if (mode == EmbedJob.OnError.FAIL) {
                         return ExitCode.ERROR;
@@ -145,7 +153,8 @@ final class DetectCommand implements Callable<Integer> {
     private static void printText(PrintStream out, Path f, Report r) {
         Detector.Verdict v = r.verdict();
         // The path, not the file name: a/x.wav and b/x.flac must not look like one input.
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %.6f %s", f, v.score(), ReportJson.label(v.bonafide())));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %.6f %s %s", f, v.score(),
+                probabilityText(v.probability(), v.calibrated()), ReportJson.label(v.bonafide())));
         if (r.windowed()) {
             b.append(String.format(Locale.ROOT, "  %d windows over %.1f s, max P(spoof) %.3f, spoofed %.0f %%%s", r.segments().size(),
                     r.seconds(), r.maxSpoofProbability(), 100 * r.spoofedShare(), r.spoofedSpans().isEmpty() ? ""
@@ -158,20 +167,26 @@ final class DetectCommand implements Callable<Integer> {
         out.println(b);
         if (r.windowed()) {
             for (Segment s : r.segments()) {
-                out.printf(Locale.ROOT, "  %8.2f %8.2f %.6f %s%n", s.start(), s.end(), s.score(), ReportJson.label(s.bonafide()));
+                out.printf(Locale.ROOT, "  %8.2f %8.2f %.6f %s %s%n", s.start(), s.end(), s.score(),
+                        probabilityText(s.probability(), v.calibrated()), ReportJson.label(s.bonafide()));
             }
         }
+    }
+
+    /** "P=0.930", or "P=uncalibrated" for classifier files without a calibration. */
+    private static String probabilityText(double p, boolean calibrated) {
+        return calibrated ? String.format(Locale.ROOT, "P=%.3f", p) : "P=uncalibrated";
     }
 
     private static void printCsv(PrintStream out, Path f, Report r) {
         Detector.Verdict v = r.verdict();
         out.println(csvRow(f.toString(), "file", num(0), num(r.seconds()), num(v.score()), num(v.probability()),
-                ReportJson.label(v.bonafide()), v.warning() == null ? "" : v.warning(), ""));
+                Boolean.toString(v.calibrated()), ReportJson.label(v.bonafide()), v.warning() == null ? "" : v.warning(), ""));
         if (r.windowed()) {
             for (int i = 0; i < r.segments().size(); i++) {
                 Segment s = r.segments().get(i);
                 out.println(csvRow(f.toString(), Integer.toString(i), num(s.start()), num(s.end()), num(s.score()),
-                        num(s.probability()), ReportJson.label(s.bonafide()), "", ""));
+                        num(s.probability()), Boolean.toString(v.calibrated()), ReportJson.label(s.bonafide()), "", ""));
             }
         }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.greenspoof.classify.Calibration;
 import org.greenspoof.classify.Classifier;
 import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.classify.ClassifierKind;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Option;
         description = {"Train a classifier on one layer of an embedding store. With --dev, every grid point is "
                 + "trained on train and the one with the lowest dev EER is kept; its decision threshold is the dev "
                 + "EER threshold. Without --dev, the first grid point is trained and the threshold is the train EER "
-                + "threshold (optimistic)."})
+                + "threshold (optimistic). The classifier file also stores a Platt calibration of the scores "
+                + "(P(bona fide) = sigmoid(a * score + b), fitted on dev, else on train) and the sorted spoof scores "
+                + "detect --threshold far=X picks operating points from."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--train", required = true, paramLabel = "STORE", description = "Training embeddings.")
@@ -74,10 +77,12 @@ final class TrainCommand implements Callable<Integer> {
         ArrayNode trials = o.putArray("grid");
         Classifier best;
         double threshold;
+        StoreData calibrateOn = tr;
         if (dev != null) {
             StoreData dv = StoreData.load(dev, tr.layer());
             dv.requireSameEmbeddings(tr);
             dv.warnIfSameDataAs(tr, "--dev");
+            calibrateOn = dv;
             GridSearch.Result r = GridSearch.select(candidates, tr.x(), tr.y(), dv.x(), dv.y(), grid.refit);
             text.println("grid (trained on " + tr.x().length + ", selected on " + dv.x().length + " dev utterances):");
             for (GridSearch.Trial t : r.trials()) {
@@ -99,13 +104,15 @@ final class TrainCommand implements Callable<Integer> {
             best = c.trainer().apply(tr.x(), tr.y());
             threshold = GridSearch.devEer(best, tr.x(), tr.y()).threshold();
         }
+        Calibration calibration = Calibration.fit(best.scores(calibrateOn.x()), calibrateOn.y(), dev != null ? "dev" : "train");
         StoreInfo info = tr.store().info();
         ClassifierFile.write(out, best, threshold, new ClassifierFile.Provenance(info.model(), info.modelSha256(),
                 tr.layer(), info.pooling(), ClassifierFile.TrainingData.of(train.toString(), tr.y(), tr.attacks())),
-                TrainingDistribution.of(tr.x()));
+                TrainingDistribution.of(tr.x()), calibration);
         String on = info.frontend().equals("lfcc") ? "LFCC statistics" : "layer " + tr.layer();
-        text.printf(Locale.ROOT, "wrote %s: %s on %s, %d parameters, threshold %.6f%n", out, best.kind().fileName(), on,
-                best.parameterCount(), threshold);
+        text.printf(Locale.ROOT, "wrote %s: %s on %s, %d parameters, threshold %.6f, calibration on %s: "
+                        + "P(bona fide) = sigmoid(%.4f * score %+.4f)%n", out, best.kind().fileName(), on, best.parameterCount(),
+                threshold, calibration.fittedOn(), calibration.a(), calibration.b());
         RunReport rep = meter.finish(tr.x().length, 0, 0);
         text.println(rep.format());
         if (json) {
@@ -115,6 +122,8 @@ final class TrainCommand implements Callable<Integer> {
             o.put("layer", tr.layer());
             o.put("parameters", best.parameterCount());
             o.put("threshold", threshold);
+            o.putObject("calibration").put("fitted_on", calibration.fittedOn()).put("a", calibration.a())
+                    .put("b", calibration.b());
             o.set("report", Json.report(rep));
             Json.print(o);
         }

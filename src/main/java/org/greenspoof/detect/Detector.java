@@ -35,14 +35,17 @@ public final class Detector implements AutoCloseable {
     /**
      * @param id          the file name without extension (or the caller's id)
      * @param score       classifier score, higher = more bona fide (the logit of P(bona fide))
-     * @param probability P(bona fide), the logistic sigmoid of the score
-     * @param threshold   the model's decision threshold on the score (its dev EER threshold)
+     * @param probability P(bona fide): calibrated on the dev scores when {@code calibrated}, else (classifier
+     *                    files written before calibration was stored) the classifier's own sigmoid of the score
+     * @param calibrated  whether {@code probability} is calibrated
+     * @param threshold   the decision threshold on the score (the dev EER threshold unless another operating
+     *                    point was chosen at load)
      * @param bonafide    the score is above the threshold
      * @param warning     why the score should not be trusted (the input is far outside the training
      *                    data), or null; always null for model files without a training distribution
      */
-    public record Verdict(String id, double score, double probability, double threshold, boolean bonafide,
-                          String warning) {
+    public record Verdict(String id, double score, double probability, boolean calibrated, double threshold,
+                          boolean bonafide, String warning) {
     }
 
     /**
@@ -128,7 +131,16 @@ public final class Detector implements AutoCloseable {
      * encoder, it is that checkpoint's folder, and only the classifier's layer is computed.
      */
     public static Detector load(Path classifierFile, Path encoderDir) throws IOException {
-        ClassifierFile.Model m = ClassifierFile.read(classifierFile);
+        return load(classifierFile, encoderDir, "eer");
+    }
+
+    /**
+     * As {@link #load(Path, Path)}, deciding at {@code operatingPoint}: "eer" (the stored dev EER
+     * threshold), "far=X" (the threshold accepting a share X of the dev spoof scores) or a raw score;
+     * see {@link ClassifierFile.Model#atOperatingPoint}.
+     */
+    public static Detector load(Path classifierFile, Path encoderDir, String operatingPoint) throws IOException {
+        ClassifierFile.Model m = ClassifierFile.read(classifierFile).atOperatingPoint(operatingPoint);
         ClassifierFile.Provenance p = m.provenance();
         if (p.encoderSha256() == null) {
             if (encoderDir != null) {
@@ -242,7 +254,7 @@ public final class Detector implements AutoCloseable {
         float[] x = embedders.get().embed(audio16k)[layerIndex];
         double s = model.classifier().score(x);
         TrainingDistribution dist = model.distribution();
-        return new Verdict(id, s, model.classifier().probability(x), model.threshold(), model.isBonafide(s),
+        return new Verdict(id, s, model.probability(x, s), model.calibrated(), model.threshold(), model.isBonafide(s),
                 dist == null ? null : dist.warning(x));
     }
 

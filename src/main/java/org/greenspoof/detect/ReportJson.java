@@ -9,9 +9,10 @@ import org.greenspoof.detect.Detector.Segment;
 
 /**
  * One recording's result as one line of JSON, the same for {@code detect --json} and the service's
- * {@code POST /v1/detect}: {path, score, probability, label, threshold, warning, seconds, segments,
- * max_spoof_probability, spoofed_share, spoofed_spans}, or {path, error} for input that could not
- * be read.
+ * {@code POST /v1/detect}: {path, score, probability, calibrated, label, threshold, warning, seconds,
+ * segments, max_spoof_probability, spoofed_share, spoofed_spans}, or {path, error} for input that
+ * could not be read. {@code calibrated} false: the classifier file predates calibration and the
+ * probabilities are the classifier's own sigmoid of the score.
  */
 public final class ReportJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,6 +32,7 @@ public final class ReportJson {
         o.put("path", path);
         o.put("score", v.score());
         o.put("probability", v.probability());
+        o.put("calibrated", v.calibrated());
         o.put("label", label(v.bonafide()));
         o.put("threshold", v.threshold());
         o.put("warning", v.warning());

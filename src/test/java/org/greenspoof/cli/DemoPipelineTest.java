@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -91,7 +92,8 @@ class DemoPipelineTest {
             String[] f = lines[i].split(" ");
             assertEquals(eval.get(i).audio().toString(), f[0]);
             assertEquals(v.score(), Double.parseDouble(f[1]), 1e-6);
-            assertEquals(v.score() > d.threshold() ? "bonafide" : "spoof", f[2]);
+            assertEquals(String.format(Locale.ROOT, "P=%.3f", v.probability()), f[2], "the calibrated P(bona fide)");
+            assertEquals(v.score() > d.threshold() ? "bonafide" : "spoof", f[3]);
         }
         Capture json = Capture.run("detect", "--json", "--classifier", model.toString(), eval.get(0).audio().toString())
                 .expect(0);

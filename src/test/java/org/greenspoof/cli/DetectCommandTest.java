@@ -1,10 +1,12 @@
 package org.greenspoof.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.greenspoof.audio.AudioLimits;
 import org.greenspoof.audio.AudioReader;
+import org.greenspoof.classify.Calibration;
+import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.dataset.Datasets;
+import org.greenspoof.dataset.Label;
 import org.greenspoof.detect.Detector;
 import org.greenspoof.dataset.Utterance;
 import org.junit.jupiter.api.Test;
@@ -70,9 +75,11 @@ class DetectCommandTest {
         assertEquals(3, arr.size(), "the folder's two .flac files and the broken .wav:\n" + json.out());
         assertEquals(a.resolve("x.flac").toString(), arr.get(0).get("path").asText());
         assertEquals(b.resolve("x.flac").toString(), arr.get(1).get("path").asText());
+        Calibration cal = ClassifierFile.read(SharedModel.model()).calibration();
         for (int i = 0; i < 2; i++) {
             JsonNode o = arr.get(i);
-            assertEquals(1 / (1 + Math.exp(-o.get("score").asDouble())), o.get("probability").asDouble(), 1e-12);
+            assertEquals(cal.probability(o.get("score").asDouble()), o.get("probability").asDouble(), 1e-12);
+            assertTrue(o.get("calibrated").asBoolean(), o.toString());
             assertTrue(o.has("threshold") && o.has("warning") && o.has("label"), o.toString());
         }
         assertEquals(broken.toString(), arr.get(2).get("path").asText());
@@ -131,12 +138,58 @@ class DetectCommandTest {
         }
         assertEquals(min, o.get("score").asDouble(), 1e-12);
         assertEquals(covered / seconds, o.get("spoofed_share").asDouble(), 1e-9);
-        assertEquals(1 / (1 + Math.exp(min)), o.get("max_spoof_probability").asDouble(), 1e-9);
+        assertEquals(1 - ClassifierFile.read(SharedModel.model()).calibration().probability(min),
+                o.get("max_spoof_probability").asDouble(), 1e-9);
 
         Capture text = Capture.run("detect", "--whole-up-to", "0", "--window", "0.5", "--hop", "0.2", "--classifier",
                 SharedModel.model().toString(), audio.toString()).expect(ExitCode.OK);
         assertEquals(1 + expected, text.out().lines().count(), text.out());
         assertTrue(text.out().lines().findFirst().orElseThrow().contains(expected + " windows over"), text.out());
+    }
+
+    /**
+     * Readable scores: the shared model was trained without --dev, so its calibration and far=X
+     * operating points are on the train partition; scoring that partition at far=X accepts that
+     * share of its spoofs. A model file without a calibration (as older ones) is reported uncalibrated.
+     */
+    @Test
+    void probabilitiesAreCalibratedAndFarThresholdsGiveThatFar() throws IOException {
+        List<Utterance> train = Datasets.read(SharedCorpus.get(), "train");
+        List<Path> spoof = train.stream().filter(u -> u.label() == Label.SPOOF).map(Utterance::audio).toList();
+        String model = SharedModel.model().toString();
+        double far = 0.25;
+        List<String> args = new ArrayList<>(List.of("detect", "--json", "--threshold", "far=" + far, "--classifier", model));
+        spoof.forEach(p -> args.add(p.toString()));
+        List<JsonNode> arr = jsonLines(Capture.run(args.toArray(String[]::new)).expect(ExitCode.OK));
+        Calibration cal = ClassifierFile.read(SharedModel.model()).calibration();
+        assertEquals("train", cal.fittedOn());
+        assertEquals(spoof.size(), cal.spoofCount());
+        long accepted = arr.stream().filter(o -> o.get("label").asText().equals("bonafide")).count();
+        assertEquals((long) Math.floor(far * spoof.size()), accepted, "FAR on the scores the threshold was chosen on");
+        assertEquals(cal.thresholdAtFar(far), arr.get(0).get("threshold").asDouble(), 0.0);
+        arr.sort((x, y) -> Double.compare(x.get("score").asDouble(), y.get("score").asDouble()));
+        for (int i = 1; i < arr.size(); i++) {
+            assertTrue(arr.get(i - 1).get("probability").asDouble() <= arr.get(i).get("probability").asDouble(),
+                    "P(bona fide) rises with the score");
+        }
+
+        Path one = spoof.get(0);
+        Capture fixed = Capture.run("detect", "--threshold", "-1e9", "--classifier", model, one.toString()).expect(ExitCode.OK);
+        assertTrue(fixed.out().matches("(?s)\\S+ \\S+ P=[01]\\.\\d{3} bonafide\\n"), "a raw-score threshold: " + fixed.out());
+
+        ObjectNode doc = (ObjectNode) new ObjectMapper().readTree(SharedModel.model().toFile());
+        doc.remove("calibration");
+        Path old = tmp.resolve("uncalibrated.json");
+        new ObjectMapper().writeValue(old.toFile(), doc);
+        JsonNode o = jsonLines(Capture.run("detect", "--json", "--classifier", old.toString(), one.toString())
+                .expect(ExitCode.OK)).get(0);
+        assertFalse(o.get("calibrated").asBoolean(), o.toString());
+        assertEquals(1 / (1 + Math.exp(-o.get("score").asDouble())), o.get("probability").asDouble(), 1e-12,
+                "uncalibrated: the classifier's own sigmoid of the score");
+        assertTrue(Capture.run("detect", "--classifier", old.toString(), one.toString()).expect(ExitCode.OK).out()
+                .contains(" P=uncalibrated "));
+        Capture refused = Capture.run("detect", "--threshold", "far=0.01", "--classifier", old.toString(), one.toString());
+        assertTrue(refused.err().contains("retrain"), refused.err());
     }
 
     /** @list files, CSV with a quoted path, and --on-error fail stopping at the first unreadable file. */
@@ -152,7 +205,7 @@ class DetectCommandTest {
         Capture listed = Capture.run("detect", "--csv", "--classifier", model, "@" + list).expect(ExitCode.OK);
         assertEquals(direct.out(), listed.out());
         List<String> rows = listed.out().lines().toList();
-        assertEquals("path,segment,start,end,score,probability,label,warning,error", rows.get(0));
+        assertEquals("path,segment,start,end,score,probability,calibrated,label,warning,error", rows.get(0));
         assertTrue(rows.get(1).startsWith("\"" + comma + "\",file,0.0,"), rows.get(1));
         assertEquals(3, rows.size(), listed.out());
         assertTrue(listed.err().contains("2 files: "), listed.err());

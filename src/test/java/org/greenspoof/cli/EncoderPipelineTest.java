@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.checkpoint.Checkpoint;
+import org.greenspoof.classify.Calibration;
+import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.dataset.Datasets;
+import org.greenspoof.dataset.Label;
 import org.greenspoof.dataset.Utterance;
 import org.greenspoof.detect.Detector;
 import org.greenspoof.model.SpeechEncoder;
@@ -90,7 +93,12 @@ class EncoderPipelineTest {
         Capture d = Capture.run("detect", "--model", TINY.toString(), "--classifier", model.toString(),
                 u.audio().toString()).expect(0);
         Detector.Verdict v = Detector.load(model, TINY).score(u.audio());
-        assertEquals(String.format(Locale.ROOT, "%s %.6f %s", u.audio(), v.score(),
+        assertTrue(v.calibrated(), "trained with --dev: calibrated on dev");
+        Calibration cal = ClassifierFile.read(model).calibration();
+        assertEquals("dev", cal.fittedOn());
+        assertEquals(Datasets.read(SharedCorpus.get(), "dev").stream().filter(x -> x.label() == Label.SPOOF).count(),
+                cal.spoofCount(), "every dev spoof score is kept");
+        assertEquals(String.format(Locale.ROOT, "%s %.6f P=%.3f %s", u.audio(), v.score(), v.probability(),
                 v.bonafide() ? "bonafide" : "spoof"), d.out().trim());
 
         Capture wrong = Capture.run("detect", "--model", OTHER.toString(), "--classifier", model.toString(),
