@@ -22,6 +22,7 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.greenspoof.io.JsonErrors;
+import org.greenspoof.store.EmbeddingSpec;
 import org.greenspoof.store.StoreInfo;
 
 /**
@@ -159,9 +160,9 @@ public final class EmbeddingsParquet {
                 firstFile = f.getPath();
                 continue;
             }
-            List<StoreInfo.Difference> diffs = first.provenanceDifferences(info);
+            List<EmbeddingSpec.Difference> diffs = first.provenanceDifferences(info);
             if (!diffs.isEmpty()) {
-                StoreInfo.Difference d = diffs.get(0);
+                EmbeddingSpec.Difference d = diffs.get(0);
                 throw new IOException(firstFile + " and " + f.getPath() + " come from different jobs: " + d.field()
                         + " is " + d.mine() + " in the first but " + d.theirs() + " in the second");
             }
