@@ -37,18 +37,8 @@ import picocli.CommandLine.Parameters;
                 + "stderr and the exit code is 3 (--on-error skip, the others are still scored) or 1 (fail)."})
 final class DetectCommand implements Callable<Integer> {
 
-    @Option(names = "--encoder", paramLabel = "DIR",
-            description = "Encoder checkpoint folder the classifier was trained on (omit for an LFCC classifier).")
-    Path model;
-
-    /** The old spelling of --encoder, kept working for existing scripts. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        model = dir;
-    }
-
-    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
-    Path classifier;
+    @Mixin
+    ClassifierOptions loaded;
 
     @Option(names = "--threshold", defaultValue = "eer", paramLabel = "eer|far=X|SCORE",
             description = "Operating point: eer = the dev equal error rate threshold stored at train time; far=X = the "
@@ -109,7 +99,7 @@ final class DetectCommand implements Callable<Integer> {
         }
         int bonafide = 0, spoof = 0;
         List<String> failed = new ArrayList<>();
-        try (Detector d = Detector.load(classifier, model, threshold)) {
+        try (Detector d = Detector.load(loaded.classifier, loaded.encoder, threshold)) {
             for (Path f : inputs) {
                 Report r;
                 try {

@@ -23,18 +23,8 @@ import picocli.CommandLine.Option;
                 + "finish."})
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--encoder", paramLabel = "DIR",
-            description = "Encoder checkpoint folder the classifier was trained on (omit for an LFCC classifier).")
-    Path model;
-
-    /** The old spelling of --encoder, kept as in detect. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        model = dir;
-    }
-
-    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
-    Path classifier;
+    @Mixin
+    ClassifierOptions loaded;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port (0: any free one, printed at start).")
     int port;
@@ -78,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         DetectionServer.Settings settings = new DetectionServer.Settings(address, token, maxUploadMb << 20,
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers, queue,
                 Duration.ofSeconds(timeLimit), audioLimits.limits());
-        Detector detector = Detector.load(classifier, model);
+        Detector detector = Detector.load(loaded.classifier, loaded.encoder);
         DetectionServer server;
         try {
             server = DetectionServer.start(detector, settings);
@@ -94,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "greenspoof-serve-stop"));
         String host = address.getAddress().isLoopbackAddress() ? address.getAddress().getHostAddress() : bind;
-        System.err.println("greenspoof serve: " + classifier + " on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        System.err.println("greenspoof serve: " + loaded.classifier + " on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + server.port() + "/ (workers " + settings.workers() + ", queue " + queue + ", uploads up to " + maxUploadMb
                 + " MiB, " + timeLimit + " s per request" + (token == null ? "" : ", bearer token required") + ")");
         if (!address.getAddress().isLoopbackAddress() && token == null) {

@@ -55,7 +55,7 @@ class VocabularyTest {
         assertEquals(org.greenspoof.classify.Mlp.KIND, train.classifier);
         DetectCommand detect = new DetectCommand();
         new CommandLine(detect).parseArgs("--model", "enc", "--classifier", "c.json", "x.flac");
-        assertEquals(Path.of("enc"), detect.model);
+        assertEquals(Path.of("enc"), detect.loaded.encoder);
         SweepCommand sweep = new SweepCommand();
         new CommandLine(sweep).parseArgs("--train", "t", "--dev", "d", "--classifiers", "lr", "--out-prefix", "p");
         assertEquals(List.of(org.greenspoof.classify.LogisticRegression.KIND), sweep.classifiers);
