@@ -530,6 +530,7 @@ public final class DetectionServer implements AutoCloseable {
         o.put("classifier", m.classifier().kind().cliName());
         o.put("parameters", m.classifier().parameterCount());
         o.put("threshold", m.threshold());
+        o.put("calibrated", m.calibrated());
         o.put("created", m.created());
         o.put("trained_with", m.greenspoofVersion());
         o.put("format_version", m.formatVersion());

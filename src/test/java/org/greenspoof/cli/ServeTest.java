@@ -122,6 +122,8 @@ class ServeTest {
         assertTrue(m.get("encoder_sha256").isNull(), m.toString());
         assertEquals(open.detector.threshold(), m.get("threshold").asDouble());
         assertEquals(open.detector.model().classifier().kind().cliName(), m.get("classifier").asText());
+        assertEquals(open.detector.model().calibrated(), m.get("calibrated").asBoolean(), m.toString());
+        assertTrue(m.has("calibrated"), m.toString());
         assertEquals(open.detector.model().provenance().pooling(), m.get("pooling").asText());
     }
 
