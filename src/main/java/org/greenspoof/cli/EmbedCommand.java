@@ -72,11 +72,7 @@ final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunMeter meter = new RunMeter(report.energy()); // model loading counts too
         Outputs.checkFolderToCreate("--out", out);
-        EmbedJob.OnError mode = switch (onError) {
-            case "skip" -> EmbedJob.OnError.SKIP;
-            case "fail" -> EmbedJob.OnError.FAIL;
-            default -> throw new IllegalArgumentException("--on-error must be skip or fail, not " + onError);
-        };
+        EmbedJob.OnError mode = EmbedJob.OnError.parse(onError);
         Datasets.Format format = Datasets.detect(dataset);
         ShardSpec part = shard == null ? null : parseShard(shard);
         List<Utterance> listed = Datasets.read(dataset, partition);

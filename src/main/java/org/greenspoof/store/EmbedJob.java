@@ -34,7 +34,7 @@ public final class EmbedJob {
         /** {@code skip} or {@code fail}, as the command lines spell them. */
         public static OnError parse(String option) {
             for (OnError e : values()) {
-                if (e.name().equalsIgnoreCase(option)) {
+                if (e.name().toLowerCase(java.util.Locale.ROOT).equals(option)) {
                     return e;
                 }
             }
