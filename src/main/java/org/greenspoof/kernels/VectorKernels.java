@@ -13,12 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@code linear} is a register-tiled GEMM in the BLIS style. {@link #pack} stores W[n][k] as
  * panels of {@link #NR} = two vectors of output columns, k-major, so a panel row is two aligned
- * vector loads. Per k-block of {@link #KC} and row block, the rows of x are copied (whole rows,
- * at a stride padded against L1 set conflicts, zero rows up to a whole tile: no row tail case);
- * the micro-kernel then broadcasts x[i][p] and accumulates a {@link Tile} of rows x NR in vector
+ * vector loads. Per k-block of {@link #KC} and row block, x is packed k-major per tile of rows
+ * (zero rows up to a whole tile: no row tail case), so a k step's broadcasts are one index plus
+ * constant offsets; the micro-kernel then broadcasts x[i][p] and accumulates a {@link Tile} of rows x NR in vector
  * registers with FMA, starting from y's running sum (or the bias) and storing back to y, so a
  * whole tile costs one load and one store of y per k-block. The tile height is chosen once from
- * the register file. The weight micro-panel streams from L2, the copied block of x stays there.
+ * the register file. The weight micro-panel streams from L2, the packed block of x stays there.
  */
 final class VectorKernels extends BlockedKernels {
 
@@ -47,7 +47,7 @@ final class VectorKernels extends BlockedKernels {
      * a weight micro-panel (24 KB at 256-bit, 48 KB at 512-bit) that still streams from L2.
      */
     static final int KC = 384;
-    /** Row block, rounded down to whole tiles: the copied block of x (<= 400 KB) stays in L2. */
+    /** Row block, rounded down to whole tiles: the packed block of x (<= 200 KB) stays in L2. */
     private static final int MC_TARGET = 128;
     /** The start row of a first k-block without bias (row stride 0 repeats it). */
     private static final float[] ZEROS = new float[NR];
@@ -61,6 +61,8 @@ final class VectorKernels extends BlockedKernels {
      * seen in its disassembly). Measured on Zen 4 at 256-bit (16 registers): on JDK 17 8 rows ran
      * at ~35 % of the FMA peak and 6 rows at 75-90 %; on JDK 25 6 rows at ~40 %, 4 rows at ~85 %.
      * At 512-bit (32 registers) 8 rows matched or beat 12, whose 12 streams of x weigh on L1.
+     * With x packed k-major (Zen 3, AVX2): JDK 25 still loads all broadcasts first (6 rows spill
+     * two accumulators, 4 rows fit), JDK 17 still one at a time (6 rows fit).
      */
     enum Tile {
         ROWS4(4),
@@ -129,7 +131,7 @@ final class VectorKernels extends BlockedKernels {
     private final Tile tile;
     private final int mr;
     private final int mc;
-    /** Per thread: the scratch tile of edge tiles, then the copied mc x KC block of x (padded rows). */
+    /** Per thread: the scratch tile of edge tiles, then the packed block of x (mc rows plus a tile's padding). */
     private final ThreadLocal<float[]> workspace;
 
     VectorKernels(Tile tile) {
@@ -141,7 +143,7 @@ final class VectorKernels extends BlockedKernels {
         this.tile = tile;
         this.mr = tile.rows;
         this.mc = MC_TARGET / mr * mr;
-        workspace = ThreadLocal.withInitial(() -> new float[mr * NR + mc * paddedStride(KC)]);
+        workspace = ThreadLocal.withInitial(() -> new float[mr * NR + (mc + mr) * KC]);
     }
 
     @Override
@@ -385,8 +387,7 @@ final class VectorKernels extends BlockedKernels {
             int rowsInBlock = Math.min(mc, r1 - ic);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                int aStride = paddedStride(kc);
-                copyBlock(x, xOff + ic * xStride + pc, xStride, rowsInBlock, kc, ws, blockOff, aStride);
+                packBlock(x, xOff + ic * xStride + pc, xStride, rowsInBlock, kc, ws, blockOff);
                 for (int j = p0; j < p1; j++) {
                     int cols = Math.min(NR, n - j * NR);
                     int wOff = (j * k + pc) * NR;
@@ -396,14 +397,14 @@ final class VectorKernels extends BlockedKernels {
                         // product (1 s of audio) computes 52 rows with 8-row tiles, not 56.
                         Tile t = rows == mr ? tile : Tile.covering(rows);
                         int yTile = yOff + (ic + ir) * n + j * NR;
-                        int aOff = blockOff + ir * aStride;
+                        int aOff = blockOff + ir * kc;
                         if (rows == t.rows && cols == NR) {
                             // A whole tile starts from y's running sum, the bias or zeros, and ends in y.
                             float[] in = pc > 0 ? y : bias != null ? bias : ZEROS;
                             int inOff = pc > 0 ? yTile : bias != null ? j * NR : 0;
-                            micro(t, ws, aOff, aStride, w.data, wOff, kc, in, inOff, pc > 0 ? n : 0, y, yTile, n);
+                            micro(t, ws, aOff, w.data, wOff, kc, in, inOff, pc > 0 ? n : 0, y, yTile, n);
                         } else {
-                            micro(t, ws, aOff, aStride, w.data, wOff, kc, ZEROS, 0, 0, ws, 0, NR);
+                            micro(t, ws, aOff, w.data, wOff, kc, ZEROS, 0, 0, ws, 0, NR);
                             flush(ws, y, yTile, n, rows, cols, bias, j * NR, pc == 0);
                         }
                     }
@@ -413,68 +414,75 @@ final class VectorKernels extends BlockedKernels {
     }
 
     /**
-     * Row stride of the copied block of x: kc rounded up to whole cache lines plus one, so the
-     * rows a tile reads fall in different L1 sets. In place, rows 3072 floats apart (12 KB, the
-     * feed-forward's output_dense input) all map to one set and evict each other every k step.
+     * Packs a block of x (rows x kc from off, row stride stride) k-major per row group, as the
+     * micro-kernels read it: group g (rows [g mr, g mr + h)) at dst[dstOff + g mr kc], element
+     * (r, p) at + p h + r, with h = mr, or for a short last group the height of the tile that
+     * covers it, zero rows included. Every broadcast of a k step is then one offset from one index,
+     * which leaves the integer registers and the issue slots to the FMAs (16-register AVX2 cores
+     * decode few instructions per cycle). Overlapping rows (a strided convolution) are expanded here.
      */
-    private static int paddedStride(int kc) {
-        return (kc + 15) / 16 * 16 + 16;
+    private void packBlock(float[] x, int off, int stride, int rows, int kc, float[] dst, int dstOff) {
+        for (int g = 0; g < rows; g += mr) {
+            int live = Math.min(mr, rows - g);
+            int h = live == mr ? mr : Tile.covering(live).rows;
+            int base = dstOff + g * kc;
+            int src = off + g * stride;
+            // k outer, rows inner: the writes run contiguously, the reads are h sequential streams.
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * h;
+                for (int r = 0; r < live; r++) {
+                    dst[d + r] = x[src + r * stride + p];
+                }
+                for (int r = live; r < h; r++) {
+                    dst[d + r] = 0f;
+                }
+            }
+        }
     }
 
-    private static void micro(Tile t, float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in,
-            int inOff, int inStride, float[] out, int outOff, int outStride) {
+    private static void micro(Tile t, float[] a, int aOff, float[] wd, int wOff, int kc, float[] in, int inOff,
+            int inStride, float[] out, int outOff, int outStride) {
         switch (t) {
-            case ROWS4 -> tile4(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
-            case ROWS6 -> tile6(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
-            case ROWS8 -> tile8(a, aOff, aStride, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
+            case ROWS4 -> tile4(a, aOff, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
+            case ROWS6 -> tile6(a, aOff, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
+            case ROWS8 -> tile8(a, aOff, wd, wOff, kc, in, inOff, inStride, out, outOff, outStride);
         }
-    }
-
-    /**
-     * Copies a block of x (rows x kc from off, row stride stride) into dst at dstStride, whole
-     * rows at a time, and zeros the rows up to the next whole tile, so the micro-kernel reads mr
-     * rows that all exist. Overlapping rows (a strided convolution) are expanded here.
-     */
-    private void copyBlock(float[] x, int off, int stride, int rows, int kc, float[] dst, int dstOff, int dstStride) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, off + r * stride, dst, dstOff + r * dstStride, kc);
-        }
-        int padded = (rows + mr - 1) / mr * mr;
-        java.util.Arrays.fill(dst, dstOff + rows * dstStride, dstOff + padded * dstStride, 0f);
     }
 
     /*
-     * The micro-kernels: a rows x NR tile of x . W^T over one k-block, reading row r of x's block
-     * at a[aOff + r * aStride] (a copy of whole rows, not a k-major repack), started from in (row stride inStride:
+     * The micro-kernels: a rows x NR tile of x . W^T over one k-block, reading x's packed row
+     * group k-major, (r, p) at a[aOff + p * rows + r], started from in (row stride inStride:
      * 0 repeats one row, for a bias or zeros) and stored to out (row stride outStride). One method
      * per tile height, because the accumulators must be locals for C2 to keep them in registers
      * (an array of vectors is not scalar-replaced); the loads that start a tile and the stores
      * that end it sit in the same method, so no vector crosses a call (C2 would box it).
      */
 
-    private static void tile4(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+    private static void tile4(float[] a, int aOff, float[] wd, int wOff, int kc, float[] in, int inOff,
             int inStride, float[] out, int outOff, int outStride) {
-        int a0 = aOff, i0 = inOff;
-        int a1 = aOff + 1 * aStride, i1 = inOff + 1 * inStride;
-        int a2 = aOff + 2 * aStride, i2 = inOff + 2 * inStride;
-        int a3 = aOff + 3 * aStride, i3 = inOff + 3 * inStride;
+        int i0 = inOff;
+        int i1 = inOff + 1 * inStride;
+        int i2 = inOff + 2 * inStride;
+        int i3 = inOff + 3 * inStride;
         FloatVector c00 = FloatVector.fromArray(SPECIES, in, i0), c01 = FloatVector.fromArray(SPECIES, in, i0 + L);
         FloatVector c10 = FloatVector.fromArray(SPECIES, in, i1), c11 = FloatVector.fromArray(SPECIES, in, i1 + L);
         FloatVector c20 = FloatVector.fromArray(SPECIES, in, i2), c21 = FloatVector.fromArray(SPECIES, in, i2 + L);
         FloatVector c30 = FloatVector.fromArray(SPECIES, in, i3), c31 = FloatVector.fromArray(SPECIES, in, i3 + L);
-        for (int p = 0, b = wOff; p < kc; p++, b += NR) {
+        for (int p = 0; p < kc; p++) {
+            int b = wOff + p * NR;
+            int q = aOff + p * 4;
             FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
             FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
-            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, a[q]);
             c00 = b0.fma(x0, c00);
             c01 = b1.fma(x0, c01);
-            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, a[q + 1]);
             c10 = b0.fma(x1, c10);
             c11 = b1.fma(x1, c11);
-            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, a[q + 2]);
             c20 = b0.fma(x2, c20);
             c21 = b1.fma(x2, c21);
-            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, a[q + 3]);
             c30 = b0.fma(x3, c30);
             c31 = b1.fma(x3, c31);
         }
@@ -488,39 +496,41 @@ final class VectorKernels extends BlockedKernels {
         c31.intoArray(out, outOff + 3 * outStride + L);
     }
 
-    private static void tile6(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+    private static void tile6(float[] a, int aOff, float[] wd, int wOff, int kc, float[] in, int inOff,
             int inStride, float[] out, int outOff, int outStride) {
-        int a0 = aOff, i0 = inOff;
-        int a1 = aOff + 1 * aStride, i1 = inOff + 1 * inStride;
-        int a2 = aOff + 2 * aStride, i2 = inOff + 2 * inStride;
-        int a3 = aOff + 3 * aStride, i3 = inOff + 3 * inStride;
-        int a4 = aOff + 4 * aStride, i4 = inOff + 4 * inStride;
-        int a5 = aOff + 5 * aStride, i5 = inOff + 5 * inStride;
+        int i0 = inOff;
+        int i1 = inOff + 1 * inStride;
+        int i2 = inOff + 2 * inStride;
+        int i3 = inOff + 3 * inStride;
+        int i4 = inOff + 4 * inStride;
+        int i5 = inOff + 5 * inStride;
         FloatVector c00 = FloatVector.fromArray(SPECIES, in, i0), c01 = FloatVector.fromArray(SPECIES, in, i0 + L);
         FloatVector c10 = FloatVector.fromArray(SPECIES, in, i1), c11 = FloatVector.fromArray(SPECIES, in, i1 + L);
         FloatVector c20 = FloatVector.fromArray(SPECIES, in, i2), c21 = FloatVector.fromArray(SPECIES, in, i2 + L);
         FloatVector c30 = FloatVector.fromArray(SPECIES, in, i3), c31 = FloatVector.fromArray(SPECIES, in, i3 + L);
         FloatVector c40 = FloatVector.fromArray(SPECIES, in, i4), c41 = FloatVector.fromArray(SPECIES, in, i4 + L);
         FloatVector c50 = FloatVector.fromArray(SPECIES, in, i5), c51 = FloatVector.fromArray(SPECIES, in, i5 + L);
-        for (int p = 0, b = wOff; p < kc; p++, b += NR) {
+        for (int p = 0; p < kc; p++) {
+            int b = wOff + p * NR;
+            int q = aOff + p * 6;
             FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
             FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
-            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, a[q]);
             c00 = b0.fma(x0, c00);
             c01 = b1.fma(x0, c01);
-            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, a[q + 1]);
             c10 = b0.fma(x1, c10);
             c11 = b1.fma(x1, c11);
-            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, a[q + 2]);
             c20 = b0.fma(x2, c20);
             c21 = b1.fma(x2, c21);
-            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, a[q + 3]);
             c30 = b0.fma(x3, c30);
             c31 = b1.fma(x3, c31);
-            FloatVector x4 = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, a[q + 4]);
             c40 = b0.fma(x4, c40);
             c41 = b1.fma(x4, c41);
-            FloatVector x5 = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, a[q + 5]);
             c50 = b0.fma(x5, c50);
             c51 = b1.fma(x5, c51);
         }
@@ -538,16 +548,16 @@ final class VectorKernels extends BlockedKernels {
         c51.intoArray(out, outOff + 5 * outStride + L);
     }
 
-    private static void tile8(float[] a, int aOff, int aStride, float[] wd, int wOff, int kc, float[] in, int inOff,
+    private static void tile8(float[] a, int aOff, float[] wd, int wOff, int kc, float[] in, int inOff,
             int inStride, float[] out, int outOff, int outStride) {
-        int a0 = aOff, i0 = inOff;
-        int a1 = aOff + 1 * aStride, i1 = inOff + 1 * inStride;
-        int a2 = aOff + 2 * aStride, i2 = inOff + 2 * inStride;
-        int a3 = aOff + 3 * aStride, i3 = inOff + 3 * inStride;
-        int a4 = aOff + 4 * aStride, i4 = inOff + 4 * inStride;
-        int a5 = aOff + 5 * aStride, i5 = inOff + 5 * inStride;
-        int a6 = aOff + 6 * aStride, i6 = inOff + 6 * inStride;
-        int a7 = aOff + 7 * aStride, i7 = inOff + 7 * inStride;
+        int i0 = inOff;
+        int i1 = inOff + 1 * inStride;
+        int i2 = inOff + 2 * inStride;
+        int i3 = inOff + 3 * inStride;
+        int i4 = inOff + 4 * inStride;
+        int i5 = inOff + 5 * inStride;
+        int i6 = inOff + 6 * inStride;
+        int i7 = inOff + 7 * inStride;
         FloatVector c00 = FloatVector.fromArray(SPECIES, in, i0), c01 = FloatVector.fromArray(SPECIES, in, i0 + L);
         FloatVector c10 = FloatVector.fromArray(SPECIES, in, i1), c11 = FloatVector.fromArray(SPECIES, in, i1 + L);
         FloatVector c20 = FloatVector.fromArray(SPECIES, in, i2), c21 = FloatVector.fromArray(SPECIES, in, i2 + L);
@@ -556,31 +566,33 @@ final class VectorKernels extends BlockedKernels {
         FloatVector c50 = FloatVector.fromArray(SPECIES, in, i5), c51 = FloatVector.fromArray(SPECIES, in, i5 + L);
         FloatVector c60 = FloatVector.fromArray(SPECIES, in, i6), c61 = FloatVector.fromArray(SPECIES, in, i6 + L);
         FloatVector c70 = FloatVector.fromArray(SPECIES, in, i7), c71 = FloatVector.fromArray(SPECIES, in, i7 + L);
-        for (int p = 0, b = wOff; p < kc; p++, b += NR) {
+        for (int p = 0; p < kc; p++) {
+            int b = wOff + p * NR;
+            int q = aOff + p * 8;
             FloatVector b0 = FloatVector.fromArray(SPECIES, wd, b);
             FloatVector b1 = FloatVector.fromArray(SPECIES, wd, b + L);
-            FloatVector x0 = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, a[q]);
             c00 = b0.fma(x0, c00);
             c01 = b1.fma(x0, c01);
-            FloatVector x1 = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, a[q + 1]);
             c10 = b0.fma(x1, c10);
             c11 = b1.fma(x1, c11);
-            FloatVector x2 = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, a[q + 2]);
             c20 = b0.fma(x2, c20);
             c21 = b1.fma(x2, c21);
-            FloatVector x3 = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, a[q + 3]);
             c30 = b0.fma(x3, c30);
             c31 = b1.fma(x3, c31);
-            FloatVector x4 = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, a[q + 4]);
             c40 = b0.fma(x4, c40);
             c41 = b1.fma(x4, c41);
-            FloatVector x5 = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, a[q + 5]);
             c50 = b0.fma(x5, c50);
             c51 = b1.fma(x5, c51);
-            FloatVector x6 = FloatVector.broadcast(SPECIES, a[a6 + p]);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, a[q + 6]);
             c60 = b0.fma(x6, c60);
             c61 = b1.fma(x6, c61);
-            FloatVector x7 = FloatVector.broadcast(SPECIES, a[a7 + p]);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, a[q + 7]);
             c70 = b0.fma(x7, c70);
             c71 = b1.fma(x7, c71);
         }
