@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.greenspoof.model.ModelFamily;
 
 /**
  * A Hugging Face wav2vec2 / HuBERT / WavLM checkpoint directory: {@code config.json},
@@ -20,7 +21,7 @@ import java.util.Map;
  *
  * <p>Tensors are addressed by their bare {@code *Model} names (as in {@code Wav2Vec2Model.state_dict()},
  * e.g. {@code encoder.layers.0.attention.q_proj.weight}). The variants of real checkpoints resolve to
- * them: the {@code wav2vec2.}/{@code hubert.}/{@code wavlm.} prefix of {@code *ForCTC} and
+ * them: the family's {@link ModelFamily#prefix} ({@code wav2vec2.}, ...) of {@code *ForCTC} and
  * {@code *ForPreTraining} checkpoints, and the positional conv's weight norm stored as
  * {@code parametrizations.weight.original0/original1} (torch >= 2.1) instead of {@code weight_g/weight_v}.
  * Heads and training-only tensors ({@code lm_head}, {@code quantizer}, {@code project_q},
@@ -96,13 +97,13 @@ public final class Checkpoint implements Closeable {
     }
 
     private static String stripPrefix(Path file, EncoderConfig config, String name) {
-        for (String type : EncoderConfig.MODEL_TYPES) {
-            if (name.startsWith(type + ".")) {
-                if (!type.equals(config.modelType())) {
-                    throw new IllegalArgumentException(file + ": tensor '" + name + "' has the prefix '" + type
+        for (ModelFamily f : ModelFamily.values()) {
+            if (name.startsWith(f.prefix() + ".")) {
+                if (f != config.family()) {
+                    throw new IllegalArgumentException(file + ": tensor '" + name + "' has the prefix '" + f.prefix()
                             + ".' but config.json says model_type '" + config.modelType() + "'");
                 }
-                return name.substring(type.length() + 1);
+                return name.substring(f.prefix().length() + 1);
             }
         }
         return name;

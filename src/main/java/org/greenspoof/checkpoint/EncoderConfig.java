@@ -8,7 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.greenspoof.io.JsonErrors;
+import org.greenspoof.model.ModelFamily;
 
 /**
  * The encoder fields of a Hugging Face {@code config.json} (mirrors transformers' {@code Wav2Vec2Config},
@@ -40,8 +42,8 @@ public record EncoderConfig(
         int numBuckets,
         int maxBucketDistance) {
 
-    /** The model types this engine runs, which are also the key prefixes of their task checkpoints. */
-    public static final List<String> MODEL_TYPES = List.of("wav2vec2", "hubert", "wavlm");
+    /** The model types this engine runs ({@link ModelFamily}'s registry). */
+    public static final List<String> MODEL_TYPES = ModelFamily.modelTypes();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,7 +65,7 @@ public record EncoderConfig(
     static final int MAX_BUCKETS = 1 << 16;
 
     public EncoderConfig {
-        checkModelType(modelType);
+        ModelFamily.of(modelType);
         if (convDim.length > MAX_CONV_LAYERS) {
             throw new IllegalArgumentException("at most " + MAX_CONV_LAYERS + " conv layers, found " + convDim.length);
         }
@@ -147,11 +149,10 @@ public record EncoderConfig(
             throw new IllegalArgumentException("no model_type; expected one of " + MODEL_TYPES);
         }
         String modelType = type.textValue();
-        checkModelType(modelType);
+        Map<String, Object> own = ModelFamily.of(modelType).ownFields();
         if (bool(j, "conv_pos_batch_norm", false)) {
             throw new IllegalArgumentException("conv_pos_batch_norm: true (batch-normalised positional conv) is not supported");
         }
-        boolean wavlm = modelType.equals("wavlm");
         return new EncoderConfig(
                 modelType,
                 ints(j, "conv_dim", new int[] {512, 512, 512, 512, 512, 512, 512}),
@@ -169,15 +170,15 @@ public record EncoderConfig(
                 integer(j, "num_conv_pos_embeddings", 128),
                 integer(j, "num_conv_pos_embedding_groups", 16),
                 number(j, "layer_norm_eps", 1e-5),
-                !modelType.equals("hubert") || bool(j, "feat_proj_layer_norm", true),
-                wavlm ? integer(j, "num_buckets", 320) : 0,
-                wavlm ? integer(j, "max_bucket_distance", 800) : 0);
+                // Fields another family owns keep their neutral value: a LayerNorm, no position buckets.
+                !own.containsKey("feat_proj_layer_norm") || bool(j, "feat_proj_layer_norm", (Boolean) own.get("feat_proj_layer_norm")),
+                own.containsKey("num_buckets") ? integer(j, "num_buckets", (Integer) own.get("num_buckets")) : 0,
+                own.containsKey("max_bucket_distance") ? integer(j, "max_bucket_distance", (Integer) own.get("max_bucket_distance")) : 0);
     }
 
-    private static void checkModelType(String modelType) {
-        if (!MODEL_TYPES.contains(modelType)) {
-            throw new IllegalArgumentException("model_type '" + modelType + "' is not supported; expected one of " + MODEL_TYPES);
-        }
+    /** The architecture registry entry of {@link #modelType}. */
+    public ModelFamily family() {
+        return ModelFamily.of(modelType);
     }
 
     /** "large" for the pre-LN (stable layer norm) layout of the large / XLS-R checkpoints, else "base". */

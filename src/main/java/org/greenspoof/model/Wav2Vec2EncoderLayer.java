@@ -22,12 +22,7 @@ final class Wav2Vec2EncoderLayer {
     Wav2Vec2EncoderLayer(Weights w, EncoderConfig cfg, int n) {
         int hidden = cfg.hiddenSize();
         stable = cfg.doStableLayerNorm();
-        if (cfg.modelType().equals("wavlm")) {
-            attention = new WavLMAttention(w.pp("attention"), hidden, cfg.numAttentionHeads(), cfg.numBuckets(),
-                    cfg.maxBucketDistance(), n == 0);
-        } else {
-            attention = new Wav2Vec2Attention(w.pp("attention"), hidden, cfg.numAttentionHeads());
-        }
+        attention = cfg.family().attention(w.pp("attention"), cfg, n);
         layerNorm = new LayerNorm(w.pp("layer_norm"), hidden, cfg.layerNormEps());
         feedForward = new Wav2Vec2FeedForward(w.pp("feed_forward"), hidden, cfg.intermediateSize());
         finalLayerNorm = new LayerNorm(w.pp("final_layer_norm"), hidden, cfg.layerNormEps());

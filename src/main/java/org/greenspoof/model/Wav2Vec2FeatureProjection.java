@@ -22,8 +22,7 @@ final class Wav2Vec2FeatureProjection {
     Wav2Vec2FeatureProjection(Weights w, EncoderConfig cfg, int in) {
         this.in = in;
         this.out = cfg.hiddenSize();
-        boolean ln = !cfg.modelType().equals("hubert") || cfg.featProjLayerNorm();
-        if (ln) {
+        if (cfg.family().projectionLayerNorm(cfg)) {
             layerNorm = new LayerNorm(w.pp("layer_norm"), in, cfg.layerNormEps());
         } else {
             if (w.has("layer_norm.weight")) {
