@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.greenspoof.io.JsonBinding;
 import org.greenspoof.io.JsonErrors;
 import org.greenspoof.model.ModelFamily;
 
@@ -143,37 +144,58 @@ public record EncoderConfig(
         }
     }
 
+    /**
+     * {@code config.json} as {@link JsonBinding} binds it: every field this engine reads, at the
+     * defaults of transformers' config constructors; the family-owned fields start unset. The
+     * record's constructor checks the ranges.
+     */
+    static final class Fields {
+        public String modelType;
+        public int[] convDim = {512, 512, 512, 512, 512, 512, 512};
+        public int[] convKernel = {10, 3, 3, 3, 3, 2, 2};
+        public int[] convStride = {5, 2, 2, 2, 2, 2, 2};
+        public boolean convBias;
+        public String featExtractNorm = "group";
+        public String featExtractActivation = "gelu";
+        public boolean doStableLayerNorm;
+        public int hiddenSize = 768;
+        public int numHiddenLayers = 12;
+        public int numAttentionHeads = 12;
+        public int intermediateSize = 3072;
+        public String hiddenAct = "gelu";
+        public int numConvPosEmbeddings = 128;
+        public int numConvPosEmbeddingGroups = 16;
+        public double layerNormEps = 1e-5;
+        public boolean convPosBatchNorm;
+        public Boolean featProjLayerNorm;
+        public Integer numBuckets;
+        public Integer maxBucketDistance;
+    }
+
     static EncoderConfig fromJson(JsonNode j) {
-        JsonNode type = j.get("model_type");
-        if (type == null || !type.isTextual()) {
+        Fields f = JsonBinding.bind(j, Fields.class);
+        if (f.modelType == null) {
             throw new IllegalArgumentException("no model_type; expected one of " + MODEL_TYPES);
         }
-        String modelType = type.textValue();
-        Map<String, Object> own = ModelFamily.of(modelType).ownFields();
-        if (bool(j, "conv_pos_batch_norm", false)) {
+        Map<String, Object> own = ModelFamily.of(f.modelType).ownFields();
+        if (f.convPosBatchNorm) {
             throw new IllegalArgumentException("conv_pos_batch_norm: true (batch-normalised positional conv) is not supported");
         }
-        return new EncoderConfig(
-                modelType,
-                ints(j, "conv_dim", new int[] {512, 512, 512, 512, 512, 512, 512}),
-                ints(j, "conv_kernel", new int[] {10, 3, 3, 3, 3, 2, 2}),
-                ints(j, "conv_stride", new int[] {5, 2, 2, 2, 2, 2, 2}),
-                bool(j, "conv_bias", false),
-                text(j, "feat_extract_norm", "group"),
-                text(j, "feat_extract_activation", "gelu"),
-                bool(j, "do_stable_layer_norm", false),
-                integer(j, "hidden_size", 768),
-                integer(j, "num_hidden_layers", 12),
-                integer(j, "num_attention_heads", 12),
-                integer(j, "intermediate_size", 3072),
-                text(j, "hidden_act", "gelu"),
-                integer(j, "num_conv_pos_embeddings", 128),
-                integer(j, "num_conv_pos_embedding_groups", 16),
-                number(j, "layer_norm_eps", 1e-5),
-                // Fields another family owns keep their neutral value: a LayerNorm, no position buckets.
-                !own.containsKey("feat_proj_layer_norm") || bool(j, "feat_proj_layer_norm", (Boolean) own.get("feat_proj_layer_norm")),
-                own.containsKey("num_buckets") ? integer(j, "num_buckets", (Integer) own.get("num_buckets")) : 0,
-                own.containsKey("max_bucket_distance") ? integer(j, "max_bucket_distance", (Integer) own.get("max_bucket_distance")) : 0);
+        // Fields another family owns keep their neutral value: a LayerNorm, no position buckets.
+        return new EncoderConfig(f.modelType, f.convDim, f.convKernel, f.convStride, f.convBias, f.featExtractNorm,
+                f.featExtractActivation, f.doStableLayerNorm, f.hiddenSize, f.numHiddenLayers, f.numAttentionHeads,
+                f.intermediateSize, f.hiddenAct, f.numConvPosEmbeddings, f.numConvPosEmbeddingGroups, f.layerNormEps,
+                (Boolean) owned(own, "feat_proj_layer_norm", f.featProjLayerNorm, true),
+                (Integer) owned(own, "num_buckets", f.numBuckets, 0),
+                (Integer) owned(own, "max_bucket_distance", f.maxBucketDistance, 0));
+    }
+
+    /** A family-owned field: its value, else the family's default; {@code neutral} for other families. */
+    private static Object owned(Map<String, Object> own, String key, Object value, Object neutral) {
+        if (value instanceof Integer i && i <= 0 && own.containsKey(key)) {
+            throw new IllegalArgumentException(key + ": expected a positive integer, found " + i);
+        }
+        return !own.containsKey(key) ? neutral : value != null ? value : own.get(key);
     }
 
     /** The architecture registry entry of {@link #modelType}. */
@@ -184,74 +206,6 @@ public record EncoderConfig(
     /** "large" for the pre-LN (stable layer norm) layout of the large / XLS-R checkpoints, else "base". */
     public String layout() {
         return doStableLayerNorm ? "large" : "base";
-    }
-
-    private static JsonNode present(JsonNode j, String key) {
-        JsonNode v = j.get(key);
-        return v == null || v.isNull() ? null : v;
-    }
-
-    private static int integer(JsonNode j, String key, int def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() <= 0) {
-            throw new IllegalArgumentException(key + ": expected a positive integer, found " + v);
-        }
-        return v.intValue();
-    }
-
-    private static int[] ints(JsonNode j, String key, int[] def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isArray()) {
-            throw new IllegalArgumentException(key + ": expected an array of positive integers, found " + v);
-        }
-        int[] out = new int[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode e = v.get(i);
-            if (!e.isIntegralNumber() || !e.canConvertToInt() || e.intValue() <= 0) {
-                throw new IllegalArgumentException(key + ": expected an array of positive integers, found " + v);
-            }
-            out[i] = e.intValue();
-        }
-        return out;
-    }
-
-    private static boolean bool(JsonNode j, String key, boolean def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException(key + ": expected true or false, found " + v);
-        }
-        return v.booleanValue();
-    }
-
-    private static String text(JsonNode j, String key, String def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException(key + ": expected a string, found " + v);
-        }
-        return v.textValue();
-    }
-
-    private static double number(JsonNode j, String key, double def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isNumber() || !(v.doubleValue() > 0)) {
-            throw new IllegalArgumentException(key + ": expected a positive number, found " + v);
-        }
-        return v.doubleValue();
     }
 
     @Override

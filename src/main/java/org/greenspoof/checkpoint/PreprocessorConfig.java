@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
+import org.greenspoof.io.JsonBinding;
 import org.greenspoof.io.JsonErrors;
 
 /**
@@ -22,8 +23,14 @@ public record PreprocessorConfig(boolean doNormalize, int samplingRate) {
 
     public PreprocessorConfig {
         if (samplingRate <= 0) {
-            throw new IllegalArgumentException("sampling_rate must be positive, found " + samplingRate);
+            throw new IllegalArgumentException("sampling_rate: expected a positive integer, found " + samplingRate);
         }
+    }
+
+    /** The file as {@link JsonBinding} binds it, at {@link #DEFAULT}'s values. */
+    static final class Fields {
+        public boolean doNormalize = DEFAULT.doNormalize;
+        public int samplingRate = DEFAULT.samplingRate;
     }
 
     /** Reads the file; when it does not exist, logs a note and returns {@link #DEFAULT}. */
@@ -42,15 +49,11 @@ public record PreprocessorConfig(boolean doNormalize, int samplingRate) {
         if (root == null || !root.isObject()) {
             throw new IOException(file + ": expected a JSON object");
         }
-        JsonNode norm = root.get("do_normalize");
-        JsonNode rate = root.get("sampling_rate");
-        if (norm != null && !norm.isBoolean()) {
-            throw new IOException(file + ": do_normalize: expected true or false, found " + norm);
+        try {
+            Fields f = JsonBinding.bind(root, Fields.class);
+            return new PreprocessorConfig(f.doNormalize, f.samplingRate);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
-        if (rate != null && !(rate.isIntegralNumber() && rate.canConvertToInt() && rate.intValue() > 0)) {
-            throw new IOException(file + ": sampling_rate: expected a positive integer, found " + rate);
-        }
-        return new PreprocessorConfig(norm == null ? DEFAULT.doNormalize : norm.booleanValue(),
-                rate == null ? DEFAULT.samplingRate : rate.intValue());
     }
 }
