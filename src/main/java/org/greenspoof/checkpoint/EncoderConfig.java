@@ -1,7 +1,6 @@
 package org.greenspoof.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.greenspoof.io.JsonBinding;
-import org.greenspoof.io.JsonErrors;
 import org.greenspoof.model.ModelFamily;
 
 /**
@@ -45,8 +43,6 @@ public record EncoderConfig(
 
     /** The model types this engine runs ({@link ModelFamily}'s registry). */
     public static final List<String> MODEL_TYPES = ModelFamily.modelTypes();
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     // Sane ranges, checked before anything is sized from the config. The largest published model of
     // the family (XLS-R 2B: 48 layers, hidden 1920, intermediate 7680, 7 conv layers of 512, total
@@ -128,15 +124,7 @@ public record EncoderConfig(
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(configJson + ": no config.json (download it with the weights)");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
-            throw new IOException(configJson + ": not valid JSON: " + JsonErrors.describe(e), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IOException(configJson + ": expected a JSON object");
-        }
+        JsonNode root = JsonBinding.readObject(configJson, bytes);
         try {
             return fromJson(root);
         } catch (IllegalArgumentException e) {

@@ -1,13 +1,11 @@
 package org.greenspoof.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.greenspoof.io.JsonBinding;
-import org.greenspoof.io.JsonErrors;
 
 /**
  * The two fields of a Hugging Face {@code preprocessor_config.json} ({@code Wav2Vec2FeatureExtractor})
@@ -19,8 +17,6 @@ public record PreprocessorConfig(boolean doNormalize, int samplingRate) {
     public static final PreprocessorConfig DEFAULT = new PreprocessorConfig(true, 16000);
 
     private static final Logger LOG = Logger.getLogger(PreprocessorConfig.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public PreprocessorConfig {
         if (samplingRate <= 0) {
             throw new IllegalArgumentException("sampling_rate: expected a positive integer, found " + samplingRate);
@@ -40,15 +36,7 @@ public record PreprocessorConfig(boolean doNormalize, int samplingRate) {
             return DEFAULT;
         }
         byte[] bytes = Files.readAllBytes(file);
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
-            throw new IOException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IOException(file + ": expected a JSON object");
-        }
+        JsonNode root = JsonBinding.readObject(file, bytes);
         try {
             Fields f = JsonBinding.bind(root, Fields.class);
             return new PreprocessorConfig(f.doNormalize, f.samplingRate);

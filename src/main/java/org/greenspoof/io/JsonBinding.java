@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -49,6 +51,25 @@ public final class JsonBinding {
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         return m;
+    }
+
+    /**
+     * The bytes of {@code file} parsed as one JSON object.
+     *
+     * @throws IOException naming the file when they are not JSON (Jackson's error, or a decoder's when
+     *     the first bytes made it guess UTF-16/32) or not an object
+     */
+    public static JsonNode readObject(Path file, byte[] bytes) throws IOException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new IOException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": expected a JSON object");
+        }
+        return root;
     }
 
     /**
