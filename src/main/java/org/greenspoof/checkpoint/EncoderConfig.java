@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.greenspoof.io.JsonBinding;
 import org.greenspoof.model.ModelFamily;
 
 /**

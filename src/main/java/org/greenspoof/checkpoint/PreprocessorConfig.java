@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
-import org.greenspoof.io.JsonBinding;
 
 /**
  * The two fields of a Hugging Face {@code preprocessor_config.json} ({@code Wav2Vec2FeatureExtractor})

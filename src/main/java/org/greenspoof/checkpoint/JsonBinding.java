@@ -1,4 +1,4 @@
-package org.greenspoof.io;
+package org.greenspoof.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -17,15 +17,16 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.Map;
+import org.greenspoof.io.JsonErrors;
 
 /**
  * Binds a JSON object of Hugging Face's snake_case keys onto a class of public camelCase fields that
  * start at their defaults: a missing or null key keeps the default, unknown keys are ignored (real
  * configs hold dozens), and nothing is coerced ("768" is no integer, 5 no string, 1 no boolean).
  * A value of the wrong type is a clear error: "key: expected a positive integer, found "768"".
- * Ranges are the bound class's caller's to check.
+ * Ranges are the caller's to check. Package-private: no Jackson type is part of the public API.
  */
-public final class JsonBinding {
+final class JsonBinding {
 
     private static final PropertyNamingStrategies.NamingBase SNAKE =
             (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
@@ -59,7 +60,7 @@ public final class JsonBinding {
      * @throws IOException naming the file when they are not JSON (Jackson's error, or a decoder's when
      *     the first bytes made it guess UTF-16/32) or not an object
      */
-    public static JsonNode readObject(Path file, byte[] bytes) throws IOException {
+    static JsonNode readObject(Path file, byte[] bytes) throws IOException {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
@@ -77,7 +78,7 @@ public final class JsonBinding {
      *
      * @throws IllegalArgumentException naming the key, what its field holds and the value found
      */
-    public static <T> T bind(JsonNode object, Class<T> type) {
+    static <T> T bind(JsonNode object, Class<T> type) {
         try {
             return MAPPER.treeToValue(object, type);
         } catch (JacksonException | IllegalArgumentException e) {
