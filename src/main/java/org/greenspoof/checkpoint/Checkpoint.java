@@ -12,9 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.greenspoof.model.ModelFamily;
 
 /**
  * A Hugging Face wav2vec2 / HuBERT / WavLM checkpoint directory: {@code config.json},
@@ -23,14 +21,14 @@ import java.util.regex.Pattern;
  *
  * <p>Tensors are addressed by their bare {@code *Model} names (as in {@code Wav2Vec2Model.state_dict()},
  * e.g. {@code encoder.layers.0.attention.q_proj.weight}). The variants of real checkpoints resolve to
- * them: the {@code wav2vec2.}/{@code hubert.}/{@code wavlm.} prefix of {@code *ForCTC} and
+ * them: the family's {@link ModelFamily#prefix} ({@code wav2vec2.}, ...) of {@code *ForCTC} and
  * {@code *ForPreTraining} checkpoints, and the positional conv's weight norm stored as
  * {@code parametrizations.weight.original0/original1} (torch >= 2.1) instead of {@code weight_g/weight_v}.
  * Heads and training-only tensors ({@code lm_head}, {@code quantizer}, {@code project_q},
  * {@code project_hid}, {@code masked_spec_embed}) are ignored.
  *
- * <p>{@link #open} checks every tensor the config implies ({@link #expectedShapes}) against the file,
- * so a config that disagrees with the weights fails at once, naming key, expected and found shape.
+ * <p>{@link #check} and {@link #tensor} compare a tensor with the shape the config implies and
+ * name key, expected and found shape when they differ.
  */
 public final class Checkpoint implements Closeable {
 
@@ -38,11 +36,9 @@ public final class Checkpoint implements Closeable {
     public static final String PREPROCESSOR = "preprocessor_config.json";
     public static final String WEIGHTS = WeightFiles.SINGLE;
 
-    private static final Logger LOG = Logger.getLogger(Checkpoint.class.getName());
     private static final List<String> IGNORED_PREFIXES = List.of("lm_head.", "quantizer.", "project_q.", "project_hid.");
     private static final String MASKED_SPEC_EMBED = "masked_spec_embed";
     private static final String PARAMETRIZED = ".parametrizations.weight.original";
-    private static final Pattern NUMBERED = Pattern.compile("^(encoder\\.layers|feature_extractor\\.conv_layers)\\.(\\d+)\\.");
 
     private final Path directory;
     private final EncoderConfig config;
@@ -65,7 +61,10 @@ public final class Checkpoint implements Closeable {
         this.ignored = ignored;
     }
 
-    /** Opens {@code dir} and validates the weights against the config. */
+    /**
+     * Opens {@code dir}, reading both configs and resolving the tensor names; the model checks the
+     * weights against the config as it takes them (see {@code org.greenspoof.model.Weights}).
+     */
     public static Checkpoint open(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir + ": not a checkpoint directory (expected " + CONFIG + " and " + WEIGHTS
@@ -90,9 +89,7 @@ public final class Checkpoint implements Closeable {
                             + "' both resolve to '" + canonical(bare) + "'");
                 }
             }
-            Checkpoint c = new Checkpoint(dir, config, pre, st, Collections.unmodifiableMap(keys), List.copyOf(ignored));
-            c.validate();
-            return c;
+            return new Checkpoint(dir, config, pre, st, Collections.unmodifiableMap(keys), List.copyOf(ignored));
         } catch (RuntimeException e) {
             st.close();
             throw e;
@@ -100,13 +97,13 @@ public final class Checkpoint implements Closeable {
     }
 
     private static String stripPrefix(Path file, EncoderConfig config, String name) {
-        for (String type : EncoderConfig.MODEL_TYPES) {
-            if (name.startsWith(type + ".")) {
-                if (!type.equals(config.modelType())) {
-                    throw new IllegalArgumentException(file + ": tensor '" + name + "' has the prefix '" + type
+        for (ModelFamily f : ModelFamily.values()) {
+            if (name.startsWith(f.prefix() + ".")) {
+                if (f != config.family()) {
+                    throw new IllegalArgumentException(file + ": tensor '" + name + "' has the prefix '" + f.prefix()
                             + ".' but config.json says model_type '" + config.modelType() + "'");
                 }
-                return name.substring(type.length() + 1);
+                return name.substring(f.prefix().length() + 1);
             }
         }
         return name;
@@ -121,104 +118,6 @@ public final class Checkpoint implements Closeable {
             return key.substring(0, key.length() - PARAMETRIZED.length() - 1) + ".weight_v";
         }
         return key;
-    }
-
-    /**
-     * Every tensor the encoder of {@code c} reads, with its shape, in module order (mirrors the
-     * parameters of transformers' {@code Wav2Vec2Model} / {@code HubertModel} / {@code WavLMModel}).
-     */
-    public static Map<String, long[]> expectedShapes(EncoderConfig c) {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        int[] dim = c.convDim();
-        int[] kernel = c.convKernel();
-        for (int i = 0; i < dim.length; i++) {
-            String p = "feature_extractor.conv_layers." + i + ".";
-            m.put(p + "conv.weight", shape(dim[i], i == 0 ? 1 : dim[i - 1], kernel[i]));
-            if (c.convBias()) {
-                m.put(p + "conv.bias", shape(dim[i]));
-            }
-            if (c.featExtractNorm().equals("layer") || i == 0) {
-                m.put(p + "layer_norm.weight", shape(dim[i]));
-                m.put(p + "layer_norm.bias", shape(dim[i]));
-            }
-        }
-        int last = dim[dim.length - 1];
-        int h = c.hiddenSize();
-        int heads = c.numAttentionHeads();
-        if (c.featProjLayerNorm()) {
-            m.put("feature_projection.layer_norm.weight", shape(last));
-            m.put("feature_projection.layer_norm.bias", shape(last));
-        }
-        m.put("feature_projection.projection.weight", shape(h, last));
-        m.put("feature_projection.projection.bias", shape(h));
-        int k = c.numConvPosEmbeddings();
-        m.put("encoder.pos_conv_embed.conv.weight_g", shape(1, 1, k));
-        m.put("encoder.pos_conv_embed.conv.weight_v", shape(h, h / c.numConvPosEmbeddingGroups(), k));
-        m.put("encoder.pos_conv_embed.conv.bias", shape(h));
-        m.put("encoder.layer_norm.weight", shape(h));
-        m.put("encoder.layer_norm.bias", shape(h));
-        boolean wavlm = c.modelType().equals("wavlm");
-        for (int n = 0; n < c.numHiddenLayers(); n++) {
-            String p = "encoder.layers." + n + ".";
-            for (String proj : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
-                m.put(p + "attention." + proj + ".weight", shape(h, h));
-                m.put(p + "attention." + proj + ".bias", shape(h));
-            }
-            if (wavlm) {
-                if (n == 0) {
-                    m.put(p + "attention.rel_attn_embed.weight", shape(c.numBuckets(), heads));
-                }
-                m.put(p + "attention.gru_rel_pos_const", shape(1, heads, 1, 1));
-                m.put(p + "attention.gru_rel_pos_linear.weight", shape(8, h / heads));
-                m.put(p + "attention.gru_rel_pos_linear.bias", shape(8));
-            }
-            m.put(p + "layer_norm.weight", shape(h));
-            m.put(p + "layer_norm.bias", shape(h));
-            m.put(p + "feed_forward.intermediate_dense.weight", shape(c.intermediateSize(), h));
-            m.put(p + "feed_forward.intermediate_dense.bias", shape(c.intermediateSize()));
-            m.put(p + "feed_forward.output_dense.weight", shape(h, c.intermediateSize()));
-            m.put(p + "feed_forward.output_dense.bias", shape(h));
-            m.put(p + "final_layer_norm.weight", shape(h));
-            m.put(p + "final_layer_norm.bias", shape(h));
-        }
-        return m;
-    }
-
-    private static long[] shape(long... dims) {
-        return dims;
-    }
-
-    /**
-     * Checks that every expected tensor is present with its shape, and that no layer beyond the
-     * config's counts is present; other unknown tensors are only logged.
-     */
-    private void validate() {
-        Map<String, long[]> expected = expectedShapes(config);
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            checkShape(e.getKey(), e.getValue(), " (from " + CONFIG + ")");
-        }
-        List<String> unknown = new ArrayList<>();
-        for (Map.Entry<String, String> e : keys.entrySet()) {
-            if (expected.containsKey(e.getKey())) {
-                continue;
-            }
-            Matcher m = NUMBERED.matcher(e.getKey());
-            if (m.find()) {
-                boolean layers = m.group(1).equals("encoder.layers");
-                int count = layers ? config.numHiddenLayers() : config.convDim().length;
-                String where = Integer.parseInt(m.group(2)) >= count
-                        ? "is beyond the " + (layers ? "num_hidden_layers" : "len(conv_dim)") + " = " + count
-                        // e.g. a conv bias with conv_bias false, or a per-layer norm with feat_extract_norm group
-                        : "is not part of the layer the config describes (check conv_bias, feat_extract_norm, model_type)";
-                throw new IllegalArgumentException(weights.fileOf(e.getValue()) + ": tensor '" + e.getValue() + "' " + where
-                        + " of " + directory.resolve(CONFIG) + ": config and weights disagree");
-            }
-            unknown.add(e.getValue());
-        }
-        if (!unknown.isEmpty()) {
-            LOG.warning(weights.source() + ": ignoring " + unknown.size() + " tensor(s) the encoder does not use: "
-                    + String.join(", ", unknown.subList(0, Math.min(5, unknown.size()))) + (unknown.size() > 5 ? ", ..." : ""));
-        }
     }
 
     private TensorInfo checkShape(String key, long[] expectedShape, String origin) {
@@ -236,15 +135,19 @@ public final class Checkpoint implements Closeable {
         return t;
     }
 
+    /** Checks that {@code key} is present with the shape the config implies. */
+    public void check(String key, long[] expectedShape) {
+        checkShape(key, expectedShape, " (from " + CONFIG + ")");
+    }
+
+    /** Canonical bare key -> name in the file, for every tensor but the ignored ones. */
+    public Map<String, String> keys() {
+        return keys;
+    }
+
     /** True when the checkpoint holds {@code key} (a bare {@code *Model} name; aliases resolve). */
     public boolean has(String key) {
         return keys.containsKey(canonical(key));
-    }
-
-    /** Shape of {@code key}, or null when absent. */
-    public long[] shape(String key) {
-        String name = keys.get(canonical(key));
-        return name == null ? null : weights.info(name).shape().clone();
     }
 
     /**
@@ -302,15 +205,6 @@ public final class Checkpoint implements Closeable {
     /** Names in the file that are deliberately not used (heads, quantizer, SpecAugment vector). */
     public List<String> ignored() {
         return ignored;
-    }
-
-    /** Element count of the tensors the encoder uses. */
-    public long parameterCount() {
-        long n = 0;
-        for (String name : keys.values()) {
-            n += weights.info(name).numel();
-        }
-        return n;
     }
 
     /** Lower-case hex SHA-256 of the weights ({@link WeightFiles#sha256()}), computed on first use. */

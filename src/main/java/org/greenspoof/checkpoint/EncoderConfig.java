@@ -1,14 +1,14 @@
 package org.greenspoof.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.greenspoof.io.JsonErrors;
+import java.util.Map;
+import org.greenspoof.model.ModelFamily;
 
 /**
  * The encoder fields of a Hugging Face {@code config.json} (mirrors transformers' {@code Wav2Vec2Config},
@@ -40,10 +40,8 @@ public record EncoderConfig(
         int numBuckets,
         int maxBucketDistance) {
 
-    /** The model types this engine runs, which are also the key prefixes of their task checkpoints. */
-    public static final List<String> MODEL_TYPES = List.of("wav2vec2", "hubert", "wavlm");
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The model types this engine runs ({@link ModelFamily}'s registry). */
+    public static final List<String> MODEL_TYPES = ModelFamily.modelTypes();
 
     // Sane ranges, checked before anything is sized from the config. The largest published model of
     // the family (XLS-R 2B: 48 layers, hidden 1920, intermediate 7680, 7 conv layers of 512, total
@@ -63,7 +61,7 @@ public record EncoderConfig(
     static final int MAX_BUCKETS = 1 << 16;
 
     public EncoderConfig {
-        checkModelType(modelType);
+        ModelFamily.of(modelType);
         if (convDim.length > MAX_CONV_LAYERS) {
             throw new IllegalArgumentException("at most " + MAX_CONV_LAYERS + " conv layers, found " + convDim.length);
         }
@@ -125,15 +123,7 @@ public record EncoderConfig(
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(configJson + ": no config.json (download it with the weights)");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
-            throw new IOException(configJson + ": not valid JSON: " + JsonErrors.describe(e), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IOException(configJson + ": expected a JSON object");
-        }
+        JsonNode root = JsonBinding.readObject(configJson, bytes);
         try {
             return fromJson(root);
         } catch (IllegalArgumentException e) {
@@ -141,116 +131,68 @@ public record EncoderConfig(
         }
     }
 
-    static EncoderConfig fromJson(JsonNode j) {
-        JsonNode type = j.get("model_type");
-        if (type == null || !type.isTextual()) {
-            throw new IllegalArgumentException("no model_type; expected one of " + MODEL_TYPES);
-        }
-        String modelType = type.textValue();
-        checkModelType(modelType);
-        if (bool(j, "conv_pos_batch_norm", false)) {
-            throw new IllegalArgumentException("conv_pos_batch_norm: true (batch-normalised positional conv) is not supported");
-        }
-        boolean wavlm = modelType.equals("wavlm");
-        return new EncoderConfig(
-                modelType,
-                ints(j, "conv_dim", new int[] {512, 512, 512, 512, 512, 512, 512}),
-                ints(j, "conv_kernel", new int[] {10, 3, 3, 3, 3, 2, 2}),
-                ints(j, "conv_stride", new int[] {5, 2, 2, 2, 2, 2, 2}),
-                bool(j, "conv_bias", false),
-                text(j, "feat_extract_norm", "group"),
-                text(j, "feat_extract_activation", "gelu"),
-                bool(j, "do_stable_layer_norm", false),
-                integer(j, "hidden_size", 768),
-                integer(j, "num_hidden_layers", 12),
-                integer(j, "num_attention_heads", 12),
-                integer(j, "intermediate_size", 3072),
-                text(j, "hidden_act", "gelu"),
-                integer(j, "num_conv_pos_embeddings", 128),
-                integer(j, "num_conv_pos_embedding_groups", 16),
-                number(j, "layer_norm_eps", 1e-5),
-                !modelType.equals("hubert") || bool(j, "feat_proj_layer_norm", true),
-                wavlm ? integer(j, "num_buckets", 320) : 0,
-                wavlm ? integer(j, "max_bucket_distance", 800) : 0);
+    /**
+     * {@code config.json} as {@link JsonBinding} binds it: every field this engine reads, at the
+     * defaults of transformers' config constructors; the family-owned fields start unset. The
+     * record's constructor checks the ranges.
+     */
+    static final class Fields {
+        public String modelType;
+        public int[] convDim = {512, 512, 512, 512, 512, 512, 512};
+        public int[] convKernel = {10, 3, 3, 3, 3, 2, 2};
+        public int[] convStride = {5, 2, 2, 2, 2, 2, 2};
+        public boolean convBias;
+        public String featExtractNorm = "group";
+        public String featExtractActivation = "gelu";
+        public boolean doStableLayerNorm;
+        public int hiddenSize = 768;
+        public int numHiddenLayers = 12;
+        public int numAttentionHeads = 12;
+        public int intermediateSize = 3072;
+        public String hiddenAct = "gelu";
+        public int numConvPosEmbeddings = 128;
+        public int numConvPosEmbeddingGroups = 16;
+        public double layerNormEps = 1e-5;
+        public boolean convPosBatchNorm;
+        public Boolean featProjLayerNorm;
+        public Integer numBuckets;
+        public Integer maxBucketDistance;
     }
 
-    private static void checkModelType(String modelType) {
-        if (!MODEL_TYPES.contains(modelType)) {
-            throw new IllegalArgumentException("model_type '" + modelType + "' is not supported; expected one of " + MODEL_TYPES);
+    static EncoderConfig fromJson(JsonNode j) {
+        Fields f = JsonBinding.bind(j, Fields.class);
+        if (f.modelType == null) {
+            throw new IllegalArgumentException("no model_type; expected one of " + MODEL_TYPES);
         }
+        Map<String, Object> own = ModelFamily.of(f.modelType).ownFields();
+        if (f.convPosBatchNorm) {
+            throw new IllegalArgumentException("conv_pos_batch_norm: true (batch-normalised positional conv) is not supported");
+        }
+        // Fields another family owns keep their neutral value: a LayerNorm, no position buckets.
+        return new EncoderConfig(f.modelType, f.convDim, f.convKernel, f.convStride, f.convBias, f.featExtractNorm,
+                f.featExtractActivation, f.doStableLayerNorm, f.hiddenSize, f.numHiddenLayers, f.numAttentionHeads,
+                f.intermediateSize, f.hiddenAct, f.numConvPosEmbeddings, f.numConvPosEmbeddingGroups, f.layerNormEps,
+                (Boolean) owned(own, "feat_proj_layer_norm", f.featProjLayerNorm, true),
+                (Integer) owned(own, "num_buckets", f.numBuckets, 0),
+                (Integer) owned(own, "max_bucket_distance", f.maxBucketDistance, 0));
+    }
+
+    /** A family-owned field: its value, else the family's default; {@code neutral} for other families. */
+    private static Object owned(Map<String, Object> own, String key, Object value, Object neutral) {
+        if (value instanceof Integer i && i <= 0 && own.containsKey(key)) {
+            throw new IllegalArgumentException(key + ": expected a positive integer, found " + i);
+        }
+        return !own.containsKey(key) ? neutral : value != null ? value : own.get(key);
+    }
+
+    /** The architecture registry entry of {@link #modelType}. */
+    public ModelFamily family() {
+        return ModelFamily.of(modelType);
     }
 
     /** "large" for the pre-LN (stable layer norm) layout of the large / XLS-R checkpoints, else "base". */
     public String layout() {
         return doStableLayerNorm ? "large" : "base";
-    }
-
-    private static JsonNode present(JsonNode j, String key) {
-        JsonNode v = j.get(key);
-        return v == null || v.isNull() ? null : v;
-    }
-
-    private static int integer(JsonNode j, String key, int def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() <= 0) {
-            throw new IllegalArgumentException(key + ": expected a positive integer, found " + v);
-        }
-        return v.intValue();
-    }
-
-    private static int[] ints(JsonNode j, String key, int[] def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isArray()) {
-            throw new IllegalArgumentException(key + ": expected an array of positive integers, found " + v);
-        }
-        int[] out = new int[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode e = v.get(i);
-            if (!e.isIntegralNumber() || !e.canConvertToInt() || e.intValue() <= 0) {
-                throw new IllegalArgumentException(key + ": expected an array of positive integers, found " + v);
-            }
-            out[i] = e.intValue();
-        }
-        return out;
-    }
-
-    private static boolean bool(JsonNode j, String key, boolean def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException(key + ": expected true or false, found " + v);
-        }
-        return v.booleanValue();
-    }
-
-    private static String text(JsonNode j, String key, String def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException(key + ": expected a string, found " + v);
-        }
-        return v.textValue();
-    }
-
-    private static double number(JsonNode j, String key, double def) {
-        JsonNode v = present(j, key);
-        if (v == null) {
-            return def;
-        }
-        if (!v.isNumber() || !(v.doubleValue() > 0)) {
-            throw new IllegalArgumentException(key + ": expected a positive number, found " + v);
-        }
-        return v.doubleValue();
     }
 
     @Override

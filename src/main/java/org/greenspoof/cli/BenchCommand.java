@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.ThreadPool;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Spec;
  * max layer) it times the embedding path ({@code pooled}: the forward up to that layer, mean-pooled,
  * as {@code greenspoof embed} runs it) on a fixed synthetic signal after warm-up and reports
  * the median, the real-time factor and the achieved GFLOP/s, where the work is counted
- * analytically from the config (see {@link #gflop}).
+ * analytically from the config (see {@link SpeechEncoder#gflop}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {
@@ -147,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int k : layers) {
                     double[] median = medianSeconds(encoder, audio, k);
                     results.add(new Result(s, Math.min(t, cores), k, encoder.frames(audio.length), median[0], median[1],
-                            gflop(encoder.config(), audio.length, k), loadS, kernels.name(), peakRssMb()));
+                            SpeechEncoder.gflop(encoder.config(), audio.length, k), loadS, kernels.name(), peakRssMb()));
                 }
             }
         }
@@ -213,30 +212,6 @@ public final class BenchCommand implements Callable<Integer> {
             x[i] = (float) (0.2 * v + 0.02 * (state / 4294967296.0 - 0.5));
         }
         return x;
-    }
-
-    /**
-     * Forward-pass work in GFLOP (a multiply-add is 2 flops) for {@code samples} of audio up to
-     * hidden state {@code maxLayer}: each conv layer as frames x C_out x C_in x kernel, the feature
-     * projection, the grouped positional conv, and per transformer layer the q/k/v/out and
-     * feed-forward projections plus the two T x T attention products. Norms, activations and
-     * softmax (a few percent) are not counted.
-     */
-    public static double gflop(EncoderConfig c, int samples, int maxLayer) {
-        double f = 0;
-        long len = samples;
-        int cin = 1;
-        for (int i = 0; i < c.convDim().length; i++) {
-            len = (len - c.convKernel()[i]) / c.convStride()[i] + 1;
-            f += 2.0 * len * c.convDim()[i] * cin * c.convKernel()[i];
-            cin = c.convDim()[i];
-        }
-        double t = len;
-        int h = c.hiddenSize();
-        f += 2.0 * t * cin * h;
-        f += 2.0 * t * h * c.numConvPosEmbeddings() * (h / c.numConvPosEmbeddingGroups());
-        f += maxLayer * (2.0 * t * h * (4.0 * h + 2.0 * c.intermediateSize()) + 4.0 * t * t * h);
-        return f / 1e9;
     }
 
     /** Peak resident set size of this process (Linux VmHWM), or -1 where /proc is absent. */

@@ -20,6 +20,7 @@ import org.greenspoof.checkpoint.ShardIndex;
 import org.greenspoof.checkpoint.TensorInfo;
 import org.greenspoof.checkpoint.TorchCheckpoint;
 import org.greenspoof.checkpoint.WeightFiles;
+import org.greenspoof.model.SpeechEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,7 +99,7 @@ final class InspectCommand implements Callable<Integer> {
             out.set("preprocessor", JSON.valueToTree(PreprocessorConfig.load(dir.resolve(Checkpoint.PREPROCESSOR))));
             if (!torch) {
                 try (Checkpoint cp = Checkpoint.open(dir)) {
-                    out.put("encoder_parameters", cp.parameterCount());
+                    out.put("encoder_parameters", SpeechEncoder.check(cp));
                     ArrayNode ignored = out.putArray("ignored");
                     cp.ignored().forEach(ignored::add);
                     check = "ok";

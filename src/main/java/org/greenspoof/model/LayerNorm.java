@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.kernels.Kernels;
 
 /** torch {@code nn.LayerNorm} over the last dimension (population variance, eps inside the sqrt). */
@@ -9,16 +7,14 @@ final class LayerNorm {
 
     final int dim;
     final double eps;
-    /** {@code <key>.weight}, shape (dim). */
     private final float[] weight;
-    /** {@code <key>.bias}, shape (dim). */
     private final float[] bias;
 
-    LayerNorm(Checkpoint ck, String key, int dim, double eps) throws IOException {
+    LayerNorm(Weights w, int dim, double eps) {
         this.dim = dim;
         this.eps = eps;
-        this.weight = ck.tensor(key + ".weight", dim);
-        this.bias = ck.tensor(key + ".bias", dim);
+        this.weight = w.tensor("weight", dim);
+        this.bias = w.tensor("bias", dim);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Map;
 import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.checkpoint.PreprocessorConfig;
@@ -57,21 +58,22 @@ public final class SpeechEncoder {
     private final PreprocessorConfig preprocessor;
     private final Kernels kernels;
     private final int tile;
+    private final Wav2Vec2Model model;
     private final Wav2Vec2FeatureEncoder featureExtractor;
     private final Wav2Vec2FeatureProjection featureProjection;
     private final Wav2Vec2Encoder encoder;
     /** Idle workspaces, one per concurrent caller seen (see {@link Workspace}). */
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
 
-    private SpeechEncoder(EncoderConfig config, PreprocessorConfig preprocessor, Kernels kernels, int tile,
-                          Wav2Vec2FeatureEncoder fe, Wav2Vec2FeatureProjection fp, Wav2Vec2Encoder enc) {
-        this.config = config;
+    private SpeechEncoder(PreprocessorConfig preprocessor, Kernels kernels, int tile, Wav2Vec2Model model) {
+        this.config = model.config;
         this.preprocessor = preprocessor;
         this.kernels = kernels;
         this.tile = tile;
-        this.featureExtractor = fe;
-        this.featureProjection = fp;
-        this.encoder = enc;
+        this.model = model;
+        this.featureExtractor = model.featureExtractor;
+        this.featureProjection = model.featureProjection;
+        this.encoder = model.encoder;
     }
 
     /** Loads {@code config.json}, {@code preprocessor_config.json} and {@code model.safetensors} with the process kernels. */
@@ -90,14 +92,50 @@ public final class SpeechEncoder {
                         + ck.preprocessor().samplingRate() + " is not supported; the wav2vec2 family runs at 16000 Hz");
             }
             try {
-                Wav2Vec2FeatureEncoder fe = new Wav2Vec2FeatureEncoder(ck, cfg, kernels);
-                Wav2Vec2FeatureProjection fp = new Wav2Vec2FeatureProjection(ck, cfg, fe.channels(), kernels);
-                Wav2Vec2Encoder enc = new Wav2Vec2Encoder(ck, cfg, kernels);
-                return new SpeechEncoder(cfg, ck.preprocessor(), kernels, DEFAULT_ATTENTION_TILE, fe, fp, enc);
+                // Shapes first, so a config that disagrees with the weights fails before anything is read.
+                check(ck);
+                Wav2Vec2Model model = new Wav2Vec2Model(Weights.reading(ck, kernels), cfg);
+                return new SpeechEncoder(ck.preprocessor(), kernels, DEFAULT_ATTENTION_TILE, model);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(dir + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Every tensor the encoder of {@code cfg} takes, with its shape, in module order: a shape-only
+     * pass over the modules (mirrors the parameters of transformers' {@code Wav2Vec2Model} /
+     * {@code HubertModel} / {@code WavLMModel}).
+     */
+    public static Map<String, long[]> expectedTensors(EncoderConfig cfg) {
+        Weights w = Weights.shapesOnly();
+        new Wav2Vec2Model(w, cfg);
+        return w.served();
+    }
+
+    /**
+     * Checks every tensor of {@code ck} against its config without reading data, as {@link #load}
+     * does first: a missing tensor, a wrong shape or a layer the config does not have is an error
+     * naming key, expected and found shape; other unused tensors are logged.
+     *
+     * @return the element count of the tensors the encoder uses
+     */
+    public static long check(Checkpoint ck) {
+        Weights w = Weights.checking(ck);
+        new Wav2Vec2Model(w, ck.config());
+        w.checkUnused();
+        return w.parameterCount();
+    }
+
+    /**
+     * Forward-pass work in GFLOP (a multiply-add is 2 flops) for {@code samples} of audio up to
+     * hidden state {@code maxLayer}, as each module counts it: each conv layer as frames x C_out x
+     * C_in x kernel, the feature projection, the grouped positional conv, and per transformer layer
+     * the q/k/v/out and feed-forward projections plus the two T x T attention products. Norms,
+     * activations and softmax (a few percent) are not counted.
+     */
+    public static double gflop(EncoderConfig cfg, int samples, int maxLayer) {
+        return new Wav2Vec2Model(Weights.shapesOnly(), cfg).flops(samples, maxLayer) / 1e9;
     }
 
     /** The same model with another attention tile size (results equal up to float rounding). */
@@ -105,7 +143,7 @@ public final class SpeechEncoder {
         if (rows < 1) {
             throw new IllegalArgumentException("attention tile must be >= 1, got " + rows);
         }
-        return new SpeechEncoder(config, preprocessor, kernels, rows, featureExtractor, featureProjection, encoder);
+        return new SpeechEncoder(preprocessor, kernels, rows, model);
     }
 
     public EncoderConfig config() {
@@ -267,9 +305,7 @@ public final class SpeechEncoder {
             ws = new Workspace();
         }
         int t = frames(audio16k.length);
-        ws.ensure(audio16k.length, t, featureExtractor.channels(), encoder.hidden, encoder.heads(),
-                encoder.intermediate(), tile, tile, Wav2Vec2Encoder.ffRows(), encoder.posConvEmbed,
-                encoder.stable);
+        ws.ensure(audio16k.length, t, model, tile);
         normalize(audio16k, ws.input);
         return ws;
     }

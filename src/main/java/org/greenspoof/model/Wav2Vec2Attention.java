@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
 import org.greenspoof.kernels.ThreadPool;
@@ -20,40 +18,44 @@ class Wav2Vec2Attention {
     final int hidden;
     final int heads;
     final int headDim;
-    /**
-     * {@code encoder.layers.{n}.attention.{q,k,v}_proj.weight} (H, H) each, fused as [3H][H] with
-     * the q rows pre-multiplied by d^-1/2.
-     */
+    /** {@code {q,k,v}_proj.weight} (H, H) each, fused as [3H][H] with the q rows pre-multiplied by d^-1/2. */
     private final PackedMatrix qkv;
-    /** {@code encoder.layers.{n}.attention.{q,k,v}_proj.bias} (H) each, fused; q part scaled. */
+    /** {@code {q,k,v}_proj.bias} (H) each, fused; q part scaled. */
     private final float[] qkvBias;
-    /** {@code encoder.layers.{n}.attention.out_proj.weight} (H, H). */
     private final PackedMatrix outProj;
-    /** {@code encoder.layers.{n}.attention.out_proj.bias} (H). */
     private final float[] outBias;
 
-    Wav2Vec2Attention(Checkpoint ck, String prefix, int hidden, int heads, Kernels kernels) throws IOException {
+    /** w: {@code encoder.layers.{n}.attention}. */
+    Wav2Vec2Attention(Weights w, int hidden, int heads) {
         this.hidden = hidden;
         this.heads = heads;
         this.headDim = hidden / heads;
         float scaling = (float) Math.pow(headDim, -0.5);
-        float[] w = ck.scratch(3 * hidden * hidden);
-        qkvBias = new float[3 * hidden];
+        float[] fused = w.reads() ? w.scratch(3 * hidden * hidden) : null;
+        float[] fusedBias = w.reads() ? new float[3 * hidden] : null;
         String[] names = {"q_proj", "k_proj", "v_proj"};
         for (int p = 0; p < 3; p++) {
-            float[] wp = ck.scratchTensor(prefix + names[p] + ".weight", hidden, hidden);
-            float[] bp = ck.tensor(prefix + names[p] + ".bias", hidden);
-            float s = p == 0 ? scaling : 1f;
-            for (int i = 0; i < hidden * hidden; i++) {
-                w[p * hidden * hidden + i] = wp[i] * s;
-            }
-            for (int i = 0; i < hidden; i++) {
-                qkvBias[p * hidden + i] = bp[i] * s;
+            float[] wp = w.scratchTensor(names[p] + ".weight", hidden, hidden);
+            float[] bp = w.tensor(names[p] + ".bias", hidden);
+            if (fused != null) {
+                float s = p == 0 ? scaling : 1f;
+                for (int i = 0; i < hidden * hidden; i++) {
+                    fused[p * hidden * hidden + i] = wp[i] * s;
+                }
+                for (int i = 0; i < hidden; i++) {
+                    fusedBias[p * hidden + i] = bp[i] * s;
+                }
             }
         }
-        qkv = kernels.pack(w, 3 * hidden, hidden);
-        outProj = kernels.pack(ck.scratchTensor(prefix + "out_proj.weight", hidden, hidden), hidden, hidden);
-        outBias = ck.tensor(prefix + "out_proj.bias", hidden);
+        qkv = fused == null ? null : w.pack(fused, 3 * hidden, hidden);
+        qkvBias = fusedBias;
+        outProj = w.matrix("out_proj.weight", hidden, hidden);
+        outBias = w.tensor("out_proj.bias", hidden);
+    }
+
+    /** Multiply-adds x 2 for t frames: the four projections and the two T x T products. */
+    double flops(int t) {
+        return 2.0 * t * hidden * 4.0 * hidden + 4.0 * t * t * hidden;
     }
 
     /**

@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 
@@ -26,24 +24,35 @@ final class Wav2Vec2Encoder {
     final int hidden;
     final int numLayers;
     final Wav2Vec2PositionalConvEmbedding posConvEmbed;
-    /** {@code encoder.layer_norm.{weight,bias}} (H). */
+    /** {@code layer_norm.{weight,bias}} (H). */
     final LayerNorm layerNorm;
     final Wav2Vec2EncoderLayer[] layers;
     private final int heads;
     private final int intermediate;
 
-    Wav2Vec2Encoder(Checkpoint ck, EncoderConfig cfg, Kernels kernels) throws IOException {
+    /** w: {@code encoder}. */
+    Wav2Vec2Encoder(Weights w, EncoderConfig cfg) {
         stable = cfg.doStableLayerNorm();
         hidden = cfg.hiddenSize();
         heads = cfg.numAttentionHeads();
         intermediate = cfg.intermediateSize();
         numLayers = cfg.numHiddenLayers();
-        posConvEmbed = new Wav2Vec2PositionalConvEmbedding(ck, cfg, kernels);
-        layerNorm = new LayerNorm(ck, "encoder.layer_norm", hidden, cfg.layerNormEps());
+        posConvEmbed = new Wav2Vec2PositionalConvEmbedding(w.pp("pos_conv_embed"), cfg);
+        layerNorm = new LayerNorm(w.pp("layer_norm"), hidden, cfg.layerNormEps());
+        Weights[] lw = w.list("layers", numLayers, "num_hidden_layers");
         layers = new Wav2Vec2EncoderLayer[numLayers];
         for (int n = 0; n < numLayers; n++) {
-            layers[n] = new Wav2Vec2EncoderLayer(ck, cfg, n, kernels);
+            layers[n] = new Wav2Vec2EncoderLayer(lw[n], cfg, n);
         }
+    }
+
+    /** Multiply-adds x 2 for t frames up to hidden state maxLayer (norms, activations and softmax not counted). */
+    double flops(int t, int maxLayer) {
+        double f = posConvEmbed.flops(t);
+        for (int n = 0; n < maxLayer; n++) {
+            f += layers[n].flops(t);
+        }
+        return f;
     }
 
     /** Rows per feed-forward tile (the workspace sizes its tile with this). */

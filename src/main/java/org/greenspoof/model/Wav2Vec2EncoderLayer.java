@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 
@@ -14,25 +12,24 @@ final class Wav2Vec2EncoderLayer {
 
     final boolean stable;
     final Wav2Vec2Attention attention;
-    /** {@code encoder.layers.{n}.layer_norm.{weight,bias}} (H). */
+    /** {@code layer_norm.{weight,bias}} (H). */
     final LayerNorm layerNorm;
     final Wav2Vec2FeedForward feedForward;
-    /** {@code encoder.layers.{n}.final_layer_norm.{weight,bias}} (H). */
+    /** {@code final_layer_norm.{weight,bias}} (H). */
     final LayerNorm finalLayerNorm;
 
-    Wav2Vec2EncoderLayer(Checkpoint ck, EncoderConfig cfg, int n, Kernels kernels) throws IOException {
-        String p = "encoder.layers." + n + ".";
+    /** w: {@code encoder.layers.{n}}. */
+    Wav2Vec2EncoderLayer(Weights w, EncoderConfig cfg, int n) {
         int hidden = cfg.hiddenSize();
         stable = cfg.doStableLayerNorm();
-        if (cfg.modelType().equals("wavlm")) {
-            attention = new WavLMAttention(ck, p + "attention.", hidden, cfg.numAttentionHeads(), cfg.numBuckets(),
-                    cfg.maxBucketDistance(), n == 0, kernels);
-        } else {
-            attention = new Wav2Vec2Attention(ck, p + "attention.", hidden, cfg.numAttentionHeads(), kernels);
-        }
-        layerNorm = new LayerNorm(ck, p + "layer_norm", hidden, cfg.layerNormEps());
-        feedForward = new Wav2Vec2FeedForward(ck, p + "feed_forward.", hidden, cfg.intermediateSize(), kernels);
-        finalLayerNorm = new LayerNorm(ck, p + "final_layer_norm", hidden, cfg.layerNormEps());
+        attention = cfg.family().attention(w.pp("attention"), cfg, n);
+        layerNorm = new LayerNorm(w.pp("layer_norm"), hidden, cfg.layerNormEps());
+        feedForward = new Wav2Vec2FeedForward(w.pp("feed_forward"), hidden, cfg.intermediateSize());
+        finalLayerNorm = new LayerNorm(w.pp("final_layer_norm"), hidden, cfg.layerNormEps());
+    }
+
+    double flops(int t) {
+        return attention.flops(t) + feedForward.flops(t);
     }
 
     /** Updates h [T][H] in place; returns the (WavLM) position bias for the next layer. */

@@ -1,8 +1,6 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
 import java.util.Arrays;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
@@ -48,26 +46,32 @@ final class Wav2Vec2FeatureEncoder {
         final int kernel;
         final int stride;
         final Norm norm;
-        /** {@code feature_extractor.conv_layers.{i}.conv.weight} (C_out, C_in, K), packed as [C_out][K*C_in]. */
+        /** {@code conv.weight} (C_out, C_in, K), packed as [C_out][K*C_in]. */
         private final PackedMatrix weight;
-        /** {@code feature_extractor.conv_layers.{i}.conv.bias} (C_out), only when conv_bias. */
+        /** {@code conv.bias} (C_out), only when conv_bias. */
         private final float[] bias;
-        /** {@code feature_extractor.conv_layers.{i}.layer_norm.{weight,bias}} (C_out), GROUP and LAYER only. */
+        /** {@code layer_norm.{weight,bias}} (C_out), GROUP and LAYER only. */
         private final float[] normWeight;
         private final float[] normBias;
 
-        ConvLayer(Checkpoint ck, EncoderConfig cfg, int i, Kernels kernels) throws IOException {
-            String p = "feature_extractor.conv_layers." + i + ".";
+        /** w: {@code feature_extractor.conv_layers.{i}}. */
+        ConvLayer(Weights w, EncoderConfig cfg, int i) {
             cIn = i == 0 ? 1 : cfg.convDim()[i - 1];
             cOut = cfg.convDim()[i];
             kernel = cfg.convKernel()[i];
             stride = cfg.convStride()[i];
             norm = cfg.featExtractNorm().equals("layer") ? Norm.LAYER : i == 0 ? Norm.GROUP : Norm.NONE;
-            float[] w = ck.scratchTensor(p + "conv.weight", cOut, cIn, kernel);
-            weight = kernels.pack(tapsMajor(w, cOut, cIn, kernel, ck.scratch(cOut * cIn * kernel)), cOut, kernel * cIn);
-            bias = cfg.convBias() ? ck.tensor(p + "conv.bias", cOut) : null;
-            normWeight = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.weight", cOut);
-            normBias = norm == Norm.NONE ? null : ck.tensor(p + "layer_norm.bias", cOut);
+            float[] conv = w.scratchTensor("conv.weight", cOut, cIn, kernel);
+            weight = conv == null ? null
+                    : w.pack(tapsMajor(conv, cOut, cIn, kernel, w.scratch(cOut * cIn * kernel)), cOut, kernel * cIn);
+            bias = cfg.convBias() ? w.tensor("conv.bias", cOut) : null;
+            normWeight = norm == Norm.NONE ? null : w.tensor("layer_norm.weight", cOut);
+            normBias = norm == Norm.NONE ? null : w.tensor("layer_norm.bias", cOut);
+        }
+
+        /** Multiply-adds x 2 for tOut output frames. */
+        double flops(long tOut) {
+            return 2.0 * tOut * cOut * cIn * kernel;
         }
 
         int outLength(int tIn) {
@@ -108,13 +112,15 @@ final class Wav2Vec2FeatureEncoder {
     /** Samples one output frame sees; shorter input yields no frame. */
     final int receptiveField;
 
-    Wav2Vec2FeatureEncoder(Checkpoint ck, EncoderConfig cfg, Kernels kernels) throws IOException {
+    /** w: {@code feature_extractor}. */
+    Wav2Vec2FeatureEncoder(Weights w, EncoderConfig cfg) {
         int n = cfg.convDim().length;
+        Weights[] lw = w.list("conv_layers", n, "len(conv_dim)");
         layers = new ConvLayer[n];
         int rf = 1;
         int jump = 1;
         for (int i = 0; i < n; i++) {
-            layers[i] = new ConvLayer(ck, cfg, i, kernels);
+            layers[i] = new ConvLayer(lw[i], cfg, i);
             rf += (layers[i].kernel - 1) * jump;
             jump *= layers[i].stride;
         }
@@ -127,6 +133,17 @@ final class Wav2Vec2FeatureEncoder {
             t = l.outLength(t);
         }
         return t;
+    }
+
+    /** Multiply-adds x 2 of the conv stack for this many samples. */
+    double flops(int samples) {
+        double f = 0;
+        int t = samples;
+        for (ConvLayer l : layers) {
+            t = l.outLength(t);
+            f += l.flops(t);
+        }
+        return f;
     }
 
     int channels() {

@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
@@ -15,28 +13,30 @@ final class Wav2Vec2FeatureProjection {
 
     final int in;
     final int out;
-    /** {@code feature_projection.layer_norm.{weight,bias}} (C_last); null for HuBERT without it. */
+    /** {@code layer_norm.{weight,bias}} (C_last); null for HuBERT without it. */
     final LayerNorm layerNorm;
-    /** {@code feature_projection.projection.weight} (H, C_last). */
     private final PackedMatrix projection;
-    /** {@code feature_projection.projection.bias} (H). */
     private final float[] projectionBias;
 
-    Wav2Vec2FeatureProjection(Checkpoint ck, EncoderConfig cfg, int in, Kernels kernels) throws IOException {
+    /** w: {@code feature_projection}. */
+    Wav2Vec2FeatureProjection(Weights w, EncoderConfig cfg, int in) {
         this.in = in;
         this.out = cfg.hiddenSize();
-        boolean ln = !cfg.modelType().equals("hubert") || cfg.featProjLayerNorm();
-        if (ln) {
-            layerNorm = new LayerNorm(ck, "feature_projection.layer_norm", in, cfg.layerNormEps());
+        if (cfg.family().projectionLayerNorm(cfg)) {
+            layerNorm = new LayerNorm(w.pp("layer_norm"), in, cfg.layerNormEps());
         } else {
-            if (ck.has("feature_projection.layer_norm.weight")) {
+            if (w.has("layer_norm.weight")) {
                 throw new IllegalArgumentException("config.json says feat_proj_layer_norm: false but the checkpoint has "
                         + "feature_projection.layer_norm.weight");
             }
             layerNorm = null;
         }
-        projection = kernels.pack(ck.scratchTensor("feature_projection.projection.weight", out, in), out, in);
-        projectionBias = ck.tensor("feature_projection.projection.bias", out);
+        projection = w.matrix("projection.weight", out, in);
+        projectionBias = w.tensor("projection.bias", out);
+    }
+
+    double flops(int t) {
+        return 2.0 * t * in * out;
     }
 
     /**

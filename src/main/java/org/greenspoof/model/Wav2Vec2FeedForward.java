@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
 
@@ -10,22 +8,24 @@ final class Wav2Vec2FeedForward {
 
     final int hidden;
     final int intermediate;
-    /** {@code encoder.layers.{n}.feed_forward.intermediate_dense.weight} (I, H). */
     private final PackedMatrix intermediateDense;
-    /** {@code encoder.layers.{n}.feed_forward.intermediate_dense.bias} (I). */
     private final float[] intermediateBias;
-    /** {@code encoder.layers.{n}.feed_forward.output_dense.weight} (H, I). */
     private final PackedMatrix outputDense;
-    /** {@code encoder.layers.{n}.feed_forward.output_dense.bias} (H). */
     private final float[] outputBias;
 
-    Wav2Vec2FeedForward(Checkpoint ck, String prefix, int hidden, int intermediate, Kernels kernels) throws IOException {
+    /** w: {@code encoder.layers.{n}.feed_forward}. */
+    Wav2Vec2FeedForward(Weights w, int hidden, int intermediate) {
         this.hidden = hidden;
         this.intermediate = intermediate;
-        intermediateDense = kernels.pack(ck.scratchTensor(prefix + "intermediate_dense.weight", intermediate, hidden), intermediate, hidden);
-        intermediateBias = ck.tensor(prefix + "intermediate_dense.bias", intermediate);
-        outputDense = kernels.pack(ck.scratchTensor(prefix + "output_dense.weight", hidden, intermediate), hidden, intermediate);
-        outputBias = ck.tensor(prefix + "output_dense.bias", hidden);
+        intermediateDense = w.matrix("intermediate_dense.weight", intermediate, hidden);
+        intermediateBias = w.tensor("intermediate_dense.bias", intermediate);
+        outputDense = w.matrix("output_dense.weight", hidden, intermediate);
+        outputBias = w.tensor("output_dense.bias", hidden);
+    }
+
+    /** Multiply-adds x 2 for t frames. */
+    double flops(int t) {
+        return 2.0 * t * hidden * 2.0 * intermediate;
     }
 
     /**

@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
@@ -20,22 +18,28 @@ final class Wav2Vec2PositionalConvEmbedding {
     final int groups;
     final int perGroup;
     /**
-     * Effective weight {@code g[k] * v[o,i,k] / ||v[:,:,k]||} from {@code encoder.pos_conv_embed.conv.weight_g}
-     * (1, 1, K) and {@code ...conv.weight_v} (H, H/G, K) (or their {@code parametrizations.weight.original0/1}
-     * names), one matrix per group laid out [H/G][K*(H/G)].
+     * Effective weight {@code g[k] * v[o,i,k] / ||v[:,:,k]||} from {@code conv.weight_g} (1, 1, K) and
+     * {@code conv.weight_v} (H, H/G, K) (or their {@code parametrizations.weight.original0/1} names),
+     * one matrix per group laid out [H/G][K*(H/G)].
      */
     private final PackedMatrix[] weight;
-    /** {@code encoder.pos_conv_embed.conv.bias} (H), split per group. */
+    /** {@code conv.bias} (H), split per group. */
     private final float[][] bias;
 
-    Wav2Vec2PositionalConvEmbedding(Checkpoint ck, EncoderConfig cfg, Kernels kernels) throws IOException {
+    /** w: {@code encoder.pos_conv_embed}. */
+    Wav2Vec2PositionalConvEmbedding(Weights w, EncoderConfig cfg) {
         hidden = cfg.hiddenSize();
         kernel = cfg.numConvPosEmbeddings();
         groups = cfg.numConvPosEmbeddingGroups();
         perGroup = hidden / groups;
-        float[] g = ck.tensor("encoder.pos_conv_embed.conv.weight_g", 1, 1, kernel);
-        float[] v = ck.scratchTensor("encoder.pos_conv_embed.conv.weight_v", hidden, perGroup, kernel);
-        float[] b = ck.tensor("encoder.pos_conv_embed.conv.bias", hidden);
+        float[] g = w.tensor("conv.weight_g", 1, 1, kernel);
+        float[] v = w.scratchTensor("conv.weight_v", hidden, perGroup, kernel);
+        float[] b = w.tensor("conv.bias", hidden);
+        if (!w.reads()) {
+            weight = null;
+            bias = null;
+            return;
+        }
         // Weight norm with dim=2: the norm runs over all output and input channels of one tap.
         double[] scale = new double[kernel];
         for (int i = 0; i < hidden * perGroup * kernel; i++) {
@@ -47,18 +51,23 @@ final class Wav2Vec2PositionalConvEmbedding {
         weight = new PackedMatrix[groups];
         bias = new float[groups][perGroup];
         for (int gi = 0; gi < groups; gi++) {
-            float[] w = ck.scratch(perGroup * kernel * perGroup);
+            float[] wg = w.scratch(perGroup * kernel * perGroup);
             for (int o = 0; o < perGroup; o++) {
                 int oc = gi * perGroup + o;
                 for (int c = 0; c < perGroup; c++) {
                     for (int k = 0; k < kernel; k++) {
-                        w[(o * kernel + k) * perGroup + c] = (float) (v[(oc * perGroup + c) * kernel + k] * scale[k]);
+                        wg[(o * kernel + k) * perGroup + c] = (float) (v[(oc * perGroup + c) * kernel + k] * scale[k]);
                     }
                 }
                 bias[gi][o] = b[oc];
             }
-            weight[gi] = kernels.pack(w, perGroup, kernel * perGroup);
+            weight[gi] = w.pack(wg, perGroup, kernel * perGroup);
         }
+    }
+
+    /** Multiply-adds x 2 for t frames. */
+    double flops(int t) {
+        return 2.0 * t * hidden * kernel * perGroup;
     }
 
     /** Floats of one group's padded input for t frames (the workspace sizes its buffers with this). */

@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import java.io.IOException;
-import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
 
@@ -25,19 +23,15 @@ final class WavLMAttention extends Wav2Vec2Attention {
     /** {@code encoder.layers.{n}.attention.gru_rel_pos_const} (1, nh, 1, 1). */
     private final float[] gruConst;
 
-    WavLMAttention(Checkpoint ck, String prefix, int hidden, int heads, int numBuckets, int maxDistance,
-                   boolean hasRelativeBias, Kernels kernels) throws IOException {
-        super(ck, prefix, hidden, heads, kernels);
+    /** w: {@code encoder.layers.{n}.attention}. */
+    WavLMAttention(Weights w, int hidden, int heads, int numBuckets, int maxDistance, boolean hasRelativeBias) {
+        super(w, hidden, heads);
         this.numBuckets = numBuckets;
         this.maxDistance = maxDistance;
-        if (hasRelativeBias) {
-            relAttnEmbed = ck.tensor(prefix + "rel_attn_embed.weight", numBuckets, heads);
-        } else {
-            relAttnEmbed = null;
-        }
-        gruWeight = kernels.pack(ck.tensor(prefix + "gru_rel_pos_linear.weight", 8, headDim), 8, headDim);
-        gruBias = ck.tensor(prefix + "gru_rel_pos_linear.bias", 8);
-        gruConst = ck.tensor(prefix + "gru_rel_pos_const", 1, heads, 1, 1);
+        relAttnEmbed = hasRelativeBias ? w.tensor("rel_attn_embed.weight", numBuckets, heads) : null;
+        gruWeight = w.matrix("gru_rel_pos_linear.weight", 8, headDim);
+        gruBias = w.tensor("gru_rel_pos_linear.bias", 8);
+        gruConst = w.tensor("gru_rel_pos_const", 1, heads, 1, 1);
     }
 
     @Override

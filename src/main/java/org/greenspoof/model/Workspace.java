@@ -75,11 +75,11 @@ final class Workspace {
     }
 
     /**
-     * Makes every buffer hold a forward of {@code t} frames from {@code n} samples; reallocates
-     * only when the input is longer than any before (the other sizes are fixed per encoder).
+     * Makes every buffer hold a forward of {@code t} frames from {@code n} samples through
+     * {@code model} with attention tiles of {@code tile} rows; reallocates only when the input is
+     * longer than any before (the model's sizes are fixed per encoder).
      */
-    void ensure(int n, int t, int channels, int hidden, int heads, int intermediate, int qTile, int kTile, int ffTile,
-            Wav2Vec2PositionalConvEmbedding pos, boolean stable) {
+    void ensure(int n, int t, Wav2Vec2Model model, int tile) {
         if (n > samples) {
             input = new float[n];
             samples = n;
@@ -87,19 +87,24 @@ final class Workspace {
         if (t <= frames) {
             return;
         }
+        Wav2Vec2Encoder enc = model.encoder;
+        int channels = model.featureExtractor.channels();
+        int hidden = enc.hidden;
+        int heads = enc.heads();
+        Wav2Vec2PositionalConvEmbedding pos = enc.posConvEmbed;
         // Tiles are capped by the frame count, so sizes only grow with it.
-        qTile = Math.min(qTile, t);
-        kTile = Math.min(kTile, t);
+        int qTile = Math.min(tile, t);
+        int kTile = qTile;
         int d = hidden / heads;
         x = new float[t * hidden];
         attnOut = new float[t * Math.max(hidden, channels)];
         conv = attnOut;
-        normed = stable ? new float[t * hidden] : null;
+        normed = enc.stable ? new float[t * hidden] : null;
         qkv = new float[t * 3 * hidden];
         gate = new float[heads * t];
         gateRaw = new float[t * heads * 8];
-        ffRows = Math.min(ffTile, t);
-        ffInter = new float[ffRows * intermediate];
+        ffRows = Math.min(Wav2Vec2Encoder.ffRows(), t);
+        ffInter = new float[ffRows * enc.intermediate()];
         ffOut = new float[ffRows * hidden];
         for (int p = 0; p < parts; p++) {
             Head h = new Head();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.greenspoof.model.SpeechEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +49,7 @@ class CheckpointTest {
     }
 
     private static Map<String, long[]> expectedOf(EncoderConfig c) {
-        return Checkpoint.expectedShapes(c);
+        return SpeechEncoder.expectedTensors(c);
     }
 
     private static float[] values(Random r, long[] shape) {
@@ -84,8 +85,8 @@ class CheckpointTest {
                 assertArrayEquals(a.tensor(e.getKey(), e.getValue()), b.tensor(e.getKey(), e.getValue()), e.getKey());
                 params += TensorInfo.numel(e.getValue());
             }
-            assertEquals(params, a.parameterCount());
-            assertEquals(params, b.parameterCount());
+            assertEquals(params, SpeechEncoder.check(a));
+            assertEquals(params, SpeechEncoder.check(b));
             // either spelling of the weight norm is accepted as a key
             assertArrayEquals(a.tensor("encoder.pos_conv_embed.conv.weight_g", 1, 1, 4),
                     b.tensor("encoder.pos_conv_embed.conv.parametrizations.weight.original0", 1, 1, 4));
@@ -116,37 +117,44 @@ class CheckpointTest {
         }
     }
 
+    /** Opens {@code dir} and checks its weights against its config, as loading and inspect do. */
+    private static void check(Path dir) throws IOException {
+        try (Checkpoint c = Checkpoint.open(dir)) {
+            SpeechEncoder.check(c);
+        }
+    }
+
     @Test
-    void configThatDisagreesWithTheWeightsFailsAtOpen() throws IOException {
+    void configThatDisagreesWithTheWeightsFailsTheCheck() throws IOException {
         Path dir = write("m", "wav2vec2", k -> k, Map.of());
         Path cfg = dir.resolve("config.json");
         Files.writeString(cfg, TINY.formatted("wav2vec2").replace("\"hidden_size\":8", "\"hidden_size\":6"));
-        var e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
+        var e = assertThrows(IllegalArgumentException.class, () -> check(dir));
         assertTrue(e.getMessage().contains("feature_projection.projection.weight") && e.getMessage().contains("expected shape [6, 6]")
                 && e.getMessage().contains("found [8, 6]"), e.getMessage());
 
         Files.writeString(cfg, TINY.formatted("wav2vec2").replace("\"num_hidden_layers\":2", "\"num_hidden_layers\":3"));
-        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
+        e = assertThrows(IllegalArgumentException.class, () -> check(dir));
         assertTrue(e.getMessage().contains("missing tensor 'encoder.layers.2."), e.getMessage());
 
         Files.writeString(cfg, TINY.formatted("wav2vec2").replace("\"num_hidden_layers\":2", "\"num_hidden_layers\":1"));
-        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
+        e = assertThrows(IllegalArgumentException.class, () -> check(dir));
         assertTrue(e.getMessage().contains("encoder.layers.1.") && e.getMessage().contains("num_hidden_layers = 1"), e.getMessage());
 
         Files.writeString(cfg, TINY.formatted("wav2vec2").replace("\"conv_dim\":[4,6],\"conv_kernel\":[5,3],\"conv_stride\":[3,2]",
                 "\"conv_dim\":[4],\"conv_kernel\":[5],\"conv_stride\":[3]"));
-        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
+        e = assertThrows(IllegalArgumentException.class, () -> check(dir));
         assertTrue(e.getMessage().contains("feature_projection"), e.getMessage());
 
         // a stray tensor inside an existing layer is named as such, not as a layer beyond the config
         Path stray = write("stray", "wav2vec2", k -> k, Map.of("feature_extractor.conv_layers.1.conv.bias", new long[] {6}));
-        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(stray));
+        e = assertThrows(IllegalArgumentException.class, () -> check(stray));
         assertTrue(e.getMessage().contains("'feature_extractor.conv_layers.1.conv.bias' is not part of the layer")
                 && e.getMessage().contains("conv_bias"), e.getMessage());
 
         // wav2vec2 weights under a WavLM config lack the relative position bias
         Files.writeString(cfg, TINY.formatted("wavlm"));
-        e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
+        e = assertThrows(IllegalArgumentException.class, () -> check(dir));
         assertTrue(e.getMessage().contains("missing tensor 'encoder.layers.0.attention.rel_attn_embed.weight', expected shape [6, 2]"),
                 e.getMessage());
     }
@@ -174,10 +182,10 @@ class CheckpointTest {
                 Checkpoint ctc = Checkpoint.open(SharedFixtures.referenceSet("w2v2-base-ctc-altnames-tiny-s1"))) {
             assertTrue(ctc.weights().info("wav2vec2.encoder.pos_conv_embed.conv.parametrizations.weight.original1") != null);
             assertEquals(List.of("lm_head.bias", "lm_head.weight", "wav2vec2.masked_spec_embed"), ctc.ignored().stream().sorted().toList());
-            for (var e : Checkpoint.expectedShapes(base.config()).entrySet()) {
+            for (var e : SpeechEncoder.expectedTensors(base.config()).entrySet()) {
                 assertArrayEquals(base.tensor(e.getKey(), e.getValue()), ctc.tensor(e.getKey(), e.getValue()), e.getKey());
             }
-            assertEquals(base.parameterCount(), ctc.parameterCount());
+            assertEquals(SpeechEncoder.check(base), SpeechEncoder.check(ctc));
         }
     }
 
@@ -185,7 +193,7 @@ class CheckpointTest {
     @ValueSource(strings = {"w2v2-base-tiny-s1", "w2v2-large-tiny-s1", "hubert-base-tiny-s1", "wavlm-base-tiny-s1", "wavlm-large-tiny-s1"})
     void referenceSetsOpenWithEveryExpectedTensor(String set) throws IOException {
         try (Checkpoint c = Checkpoint.open(SharedFixtures.referenceSet(set))) {
-            Map<String, long[]> expected = Checkpoint.expectedShapes(c.config());
+            Map<String, long[]> expected = SpeechEncoder.expectedTensors(c.config());
             // every tensor the file holds is one the encoder uses (nothing left over, nothing missing)
             assertEquals(c.weights().names().size() - c.ignored().size(), expected.size());
             for (var e : expected.entrySet()) {

@@ -27,6 +27,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.greenspoof.io.FileFormatException;
+import org.greenspoof.model.SpeechEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,7 +98,7 @@ class TorchConverterTest {
             assertEquals(List.of("lm_head.bias", "lm_head.weight", "wav2vec2.masked_spec_embed"),
                     c.ignored().stream().sorted().toList());
             // the torchaudio model's own parameter names and shapes are exactly the expected set
-            Map<String, long[]> expected = Checkpoint.expectedShapes(c.config());
+            Map<String, long[]> expected = SpeechEncoder.expectedTensors(c.config());
             assertEquals(want.names().size() - 3, expected.size());
             for (var e : expected.entrySet()) {
                 assertArrayEquals(want.readFloats("wav2vec2." + e.getKey()), c.tensor(e.getKey(), e.getValue()), e.getKey());
@@ -122,7 +123,7 @@ class TorchConverterTest {
             for (String n : want.names()) {
                 assertArrayEquals(want.readFloats(n), sharded.weights().readFloats(n, null), n);
             }
-            for (var e : Checkpoint.expectedShapes(sharded.config()).entrySet()) {
+            for (var e : SpeechEncoder.expectedTensors(sharded.config()).entrySet()) {
                 assertArrayEquals(want.readFloats("wav2vec2." + e.getKey()), sharded.tensor(e.getKey(), e.getValue()));
             }
             ByteArrayOutputStream both = new ByteArrayOutputStream();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.greenspoof.checkpoint.EncoderConfig;
+import org.greenspoof.model.SpeechEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -57,15 +58,15 @@ class BenchCommandTest {
                 """);
         EncoderConfig c = EncoderConfig.load(cfg);
         int samples = 16_000;
-        double total = BenchCommand.gflop(c, samples, 12);
+        double total = SpeechEncoder.gflop(c, samples, 12);
         double pos = 2.0 * 49 * 768 * 128 * 48 / 1e9;
-        double convAndProjection = BenchCommand.gflop(c, samples, 0) - pos;
+        double convAndProjection = SpeechEncoder.gflop(c, samples, 0) - pos;
         double projection = 2.0 * 49 * 512 * 768 / 1e9;
         assertEquals(ISSUE_GFLOP_PER_SECOND, total, ISSUE_GFLOP_PER_SECOND * QUOTE_TOLERANCE);
         assertEquals(ISSUE_CONV_GFLOP_PER_SECOND, convAndProjection - projection, ISSUE_CONV_GFLOP_PER_SECOND * QUOTE_TOLERANCE);
         assertEquals(ISSUE_POS_GFLOP_PER_SECOND, pos, 0.05);
         // One layer more costs one transformer layer: 8.3 / 12, within the quote.
-        double perLayer = BenchCommand.gflop(c, samples, 12) - BenchCommand.gflop(c, samples, 11);
+        double perLayer = SpeechEncoder.gflop(c, samples, 12) - SpeechEncoder.gflop(c, samples, 11);
         assertEquals(8.3 / 12, perLayer, 8.3 / 12 * QUOTE_TOLERANCE);
     }
 

@@ -103,7 +103,8 @@ class SpeechEncoderBehaviourTest {
     @ValueSource(strings = {"w2v2-base", "w2v2-large", "w2v2-base-ctc"})
     void chunkedConvStackEqualsTheReference(String variant) throws IOException {
         try (var ck = org.greenspoof.checkpoint.Checkpoint.open(fixture(variant))) {
-            Wav2Vec2FeatureEncoder fe = new Wav2Vec2FeatureEncoder(ck, ck.config(), KernelProvider.scalar());
+            Wav2Vec2FeatureEncoder fe = new Wav2Vec2FeatureEncoder(
+                    Weights.reading(ck, KernelProvider.scalar()).pp("feature_extractor"), ck.config());
             SpeechEncoder enc = SpeechEncoder.load(fixture(variant), KernelProvider.scalar());
             float[] input = enc.inputValues(wave(variant, 37920));
             float[] ref = Npy.read(fixture(variant).resolve("single_37920/conv_features.npy")).data();

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One encoder forward pass up to hidden state {@code maxLayer} (-1: all layers) over
  * {@code seconds} of audio on {@code threads} threads. For GFLOP/s divide the analytic count
- * ({@code BenchCommand.gflop}, which {@code greenspoof bench} prints as "gflop") by the time per run. Run from the repository
+ * ({@code SpeechEncoder.gflop}, which {@code greenspoof bench} prints as "gflop") by the time per run. Run from the repository
  * root; for the real-size figure point {@code model} at the full-size check model:
  * {@code bench/run EncoderBench -p model=/tmp/w2v2-full/w2v2-base-full} (made by
  * {@code tools/make_encoder_fixtures.py --full-size /tmp/w2v2-full}).
