@@ -19,7 +19,7 @@ public final class AudioReader {
     /** The rate every wav2vec2-family encoder expects. */
     public static final int MODEL_RATE = 16000;
     /** The file name endings a folder scan (detect) takes as audio; the bytes, not the name, then decide the format. */
-    public static final java.util.List<String> EXTENSIONS = java.util.List.of(".flac", ".wav", ".mp3");
+    public static final java.util.List<String> EXTENSIONS = java.util.List.of(".flac", ".wav", ".mp3", ".ogg");
     private static final int ID3_HEADER = 10;
     private static final int PEEK = 36;
 
@@ -54,6 +54,9 @@ public final class AudioReader {
         }
         if (startsWith(head, 0, "RIFF") || startsWith(head, 0, "RF64")) {
             return WavReader.read(file, limits);
+        }
+        if (startsWith(head, 0, "OggS") && contains(head, "\u0001vorbis")) {
+            return OggVorbisReader.read(file, limits);
         }
         if (isAdts(head)) {
             throw unsupported(file, 0, "AAC audio (ADTS)");

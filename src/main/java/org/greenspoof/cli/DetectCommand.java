@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 
 /** Scores new audio files, whole or in windows. */
 @Command(name = "detect", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Score audio files (FLAC, WAV or MP3, any rate; a folder means its .flac, .wav and .mp3 files, recursively; "
+        description = {"Score audio files (FLAC, WAV, MP3 or Ogg Vorbis, any rate; a folder means its .flac, .wav, .mp3 and .ogg files, "
+                + "recursively; "
                 + "@list.txt reads more arguments from a file, one per line) with a trained classifier. Scores are the "
                 + "classifier's: HIGHER MEANS MORE BONA FIDE (bona fide when score > threshold). Each result also gives "
                 + "P(bona fide), calibrated on the dev scores at train time (classifier files from before that are "
