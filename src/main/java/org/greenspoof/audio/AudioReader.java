@@ -11,12 +11,15 @@ import org.greenspoof.io.FileFormatException;
 
 /**
  * Opens an audio file by what its bytes say, not by its name: FLAC ("fLaC", optionally behind an
- * ID3v2 tag) and RIFF/RF64 WAVE. Anything else is refused with a {@link FileFormatException} that
- * names the format it found (MP3, Ogg, AIFF, MP4...), never guessed at.
+ * ID3v2 tag), RIFF/RF64 WAVE, MP3 (MPEG layer III frames, optionally behind an ID3v2 tag) and Ogg
+ * Vorbis. Anything else is refused with a {@link FileFormatException} that names the format it
+ * found (Opus, AAC, AIFF, MP4...), never guessed at.
  */
 public final class AudioReader {
     /** The rate every wav2vec2-family encoder expects. */
     public static final int MODEL_RATE = 16000;
+    /** The file name endings a folder scan (detect) takes as audio; the bytes, not the name, then decide the format. */
+    public static final java.util.List<String> EXTENSIONS = java.util.List.of(".flac", ".wav", ".mp3", ".ogg");
     private static final int ID3_HEADER = 10;
     private static final int PEEK = 36;
 
@@ -39,11 +42,11 @@ public final class AudioReader {
                 if (tagEnd < size && startsWith(peek(ch, tagEnd), 0, "fLaC")) {
                     return FlacDecoder.decode(file, limits);
                 }
-                throw unsupported(file, 0, "an ID3v2 tag not followed by \"fLaC\": most likely MP3");
+                return Mp3Reader.read(file, limits); // ID3v2 is MP3's tag; the reader says if no frame follows
             }
         }
         if (size < 4) {
-            throw new FileFormatException(file, size, "an audio file (FLAC or WAV), but the file has only " + size
+            throw new FileFormatException(file, size, "an audio file (" + READ + "), but the file has only " + size
                     + " bytes");
         }
         if (startsWith(head, 0, "fLaC")) {
@@ -51,6 +54,15 @@ public final class AudioReader {
         }
         if (startsWith(head, 0, "RIFF") || startsWith(head, 0, "RF64")) {
             return WavReader.read(file, limits);
+        }
+        if (startsWith(head, 0, "OggS") && contains(head, "\u0001vorbis")) {
+            return OggVorbisReader.read(file, limits);
+        }
+        if (isAdts(head)) {
+            throw unsupported(file, 0, "AAC audio (ADTS)");
+        }
+        if (Mp3Reader.isSync(head.get(0) & 0xFF, head.get(1) & 0xFF)) {
+            return Mp3Reader.read(file, limits);
         }
         String found = identify(head);
         if (found != null) {
@@ -60,8 +72,8 @@ public final class AudioReader {
         for (int i = 0; i < Math.min(4, head.limit()); i++) {
             hex.append(String.format("%s%02x", i == 0 ? "" : " ", head.get(i) & 0xFF));
         }
-        throw new FileFormatException(file, 0, "the magic of a FLAC (\"fLaC\") or WAV (\"RIFF\"/\"RF64\") file, found bytes "
-                + hex + " (unknown format)");
+        throw new FileFormatException(file, 0, "the magic of a FLAC (\"fLaC\"), WAV (\"RIFF\"/\"RF64\"), MP3 (ID3 or a "
+                + "frame sync) or Ogg (\"OggS\") file, found bytes " + hex + " (unknown format)");
     }
 
     /**
@@ -86,12 +98,6 @@ public final class AudioReader {
             String codec = contains(h, "OpusHead") ? "Opus" : contains(h, "vorbis") ? "Vorbis"
                     : contains(h, "FLAC") ? "FLAC" : "unknown codec";
             return "an Ogg container (" + codec + ")";
-        }
-        if (b0 == 0xFF && (b1 & 0xF6) == 0xF0) {
-            return "AAC audio (ADTS)";
-        }
-        if (b0 == 0xFF && (b1 & 0xE0) == 0xE0) {
-            return "MPEG audio (MP3)";
         }
         if (startsWith(h, 0, "FORM") && (startsWith(h, 8, "AIFF") || startsWith(h, 8, "AIFC"))) {
             return "AIFF";
@@ -120,8 +126,16 @@ public final class AudioReader {
         return null;
     }
 
-    private static FileFormatException unsupported(Path file, long offset, String found) {
-        return new FileFormatException(file, offset, "FLAC or WAV; found " + found + ", which is not supported; convert it "
+    /** An ADTS header: MPEG frame sync 0xFFF with layer bits 00, which MPEG audio reserves. */
+    private static boolean isAdts(ByteBuffer h) {
+        return h.limit() > 1 && (h.get(0) & 0xFF) == 0xFF && (h.get(1) & 0xF6) == 0xF0;
+    }
+
+    /** The formats read, as messages name them. */
+    private static final String READ = "FLAC, WAV, MP3 or Ogg Vorbis";
+
+    static FileFormatException unsupported(Path file, long offset, String found) {
+        return new FileFormatException(file, offset, READ + "; found " + found + ", which is not supported; convert it "
                 + "first, e.g. ffmpeg -i " + quoted(file) + " -ac 1 -ar 16000 " + quoted(siblingFlac(file)));
     }
 

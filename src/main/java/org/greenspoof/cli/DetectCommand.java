@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.greenspoof.audio.AudioReader;
 import org.greenspoof.detect.Detector;
 import org.greenspoof.detect.Detector.Report;
 import org.greenspoof.detect.Detector.Segment;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
 
 /** Scores new audio files, whole or in windows. */
 @Command(name = "detect", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Score audio files (FLAC or WAV, any rate; a folder means its .flac and .wav files, recursively; "
+        description = {"Score audio files (FLAC, WAV, MP3 or Ogg Vorbis, any rate; a folder means its .flac, .wav, .mp3 and .ogg files, "
+                + "recursively; "
                 + "@list.txt reads more arguments from a file, one per line) with a trained classifier. Scores are the "
                 + "classifier's: HIGHER MEANS MORE BONA FIDE (bona fide when score > threshold). Each result also gives "
                 + "P(bona fide), calibrated on the dev scores at train time (classifier files from before that are "
@@ -202,7 +204,7 @@ final class DetectCommand implements Callable<Integer> {
         return Double.toString(x);
     }
 
-    /** Files as given; a folder becomes its .flac and .wav files below it, in name order. */
+    /** Files as given; a folder becomes its audio files below it (by {@link AudioReader#EXTENSIONS}), in name order. */
     static List<Path> expand(List<Path> given) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : given) {
@@ -213,7 +215,7 @@ final class DetectCommand implements Callable<Integer> {
             try (Stream<Path> s = Files.walk(p)) {
                 s.filter(Files::isRegularFile).filter(f -> {
                     String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-                    return n.endsWith(".flac") || n.endsWith(".wav");
+                    return AudioReader.EXTENSIONS.stream().anyMatch(n::endsWith);
                 }).sorted().forEach(out::add);
             }
         }

@@ -35,7 +35,7 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--audio", required = true, paramLabel = "FILE", description = "FLAC or WAV file.")
+    @Option(names = "--audio", required = true, paramLabel = "FILE", description = "FLAC, WAV, MP3 or Ogg Vorbis file.")
     Path audio;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.npy", description = "Where to write [K+1, T, H].")

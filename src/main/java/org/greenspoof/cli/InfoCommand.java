@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                     + "are still described and the exit code is 3."})
 final class InfoCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "FLAC or WAV files.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "FLAC, WAV, MP3 or Ogg Vorbis files.")
     List<Path> files;
 
     @Option(names = "--json", description = "Print a JSON array of objects with keys path, format, sample_rate, "

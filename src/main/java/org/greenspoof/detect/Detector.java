@@ -160,7 +160,7 @@ public final class Detector implements AutoCloseable {
                 "the checkpoint " + encoderDir, m, classifierFile.toString());
     }
 
-    /** Decodes (FLAC or WAV, any rate, mixed to mono) and scores one file. */
+    /** Decodes (FLAC, WAV, MP3 or Ogg Vorbis, any rate, mixed to mono) and scores one file. */
     public Verdict score(Path audio) throws IOException {
         return score(audio, AudioLimits.DEFAULT);
     }

@@ -28,6 +28,20 @@ class AudioFuzzTest {
         Outcomes.only(f, () -> check(FlacDecoder.decode(data, f)), FileFormatException.class);
     }
 
+    /** JLayer behind our frame checks: anything JLayer throws must come out as a FileFormatException at a frame. */
+    @FuzzTest(maxDuration = "10m")
+    void mp3(byte[] data) throws Exception {
+        Path f = Outcomes.write(DIR, "fuzz.mp3", data);
+        Outcomes.only(f, () -> check(Mp3Reader.read(f, AudioLimits.DEFAULT)), FileFormatException.class);
+    }
+
+    /** JOrbis behind our page checks: likewise only a FileFormatException. */
+    @FuzzTest(maxDuration = "10m")
+    void ogg(byte[] data) throws Exception {
+        Path f = Outcomes.write(DIR, "fuzz.ogg", data);
+        Outcomes.only(f, () -> check(OggVorbisReader.read(f, AudioLimits.DEFAULT)), FileFormatException.class);
+    }
+
     /** What the commands rely on when they resample the result (the resampler itself is not fuzzed: its filter design dominates). */
     private static void check(PcmAudio a) {
         if (a.sampleRate() < AudioLimits.MIN_RATE || a.sampleRate() > AudioLimits.MAX_RATE

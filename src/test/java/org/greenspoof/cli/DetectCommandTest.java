@@ -86,6 +86,33 @@ class DetectCommandTest {
         assertTrue(arr.get(2).get("error").asText().length() > 0 && !arr.get(2).has("score"), arr.get(2).toString());
     }
 
+    /**
+     * Scores agree this closely between our MP3 decode and mpg123's of the same file: the two decodes
+     * differ by about -130 dB (Mp3ReaderTest), far below what moves an LFCC score by a thousandth.
+     */
+    private static final double MP3_SCORE_TOLERANCE = 1e-3;
+
+    /** A folder's .mp3 files are scored, as mpg123's decode of them is. */
+    @Test
+    void mp3FilesAreScoredAsTheirMpg123Decode() throws Exception {
+        org.greenspoof.audio.Tools.assumeInstalled("lame");
+        org.greenspoof.audio.Tools.assumeInstalled("mpg123");
+        Path wav = tmp.resolve("speech.wav"), mp3 = Files.createDirectories(tmp.resolve("m")).resolve("speech.mp3");
+        Path ref = tmp.resolve("ref.wav");
+        Path speech = Datasets.read(SharedCorpus.get(), "eval").get(0).audio();
+        org.greenspoof.audio.Tools.writeFloatWav(wav, AudioReader.readMono16k(speech), 16000);
+        org.greenspoof.audio.Tools.run("lame", "--quiet", "-b", "64", wav.toString(), mp3.toString());
+        org.greenspoof.audio.Tools.run("mpg123", "-q", "-e", "f32", "-w", ref.toString(), mp3.toString());
+        String model = SharedModel.model().toString();
+        List<JsonNode> ours = jsonLines(Capture.run("detect", "--json", "--classifier", model, mp3.getParent().toString())
+                .expect(ExitCode.OK));
+        List<JsonNode> theirs = jsonLines(Capture.run("detect", "--json", "--classifier", model, ref.toString())
+                .expect(ExitCode.OK));
+        assertEquals(1, ours.size());
+        assertEquals(mp3.toString(), ours.get(0).get("path").asText());
+        assertEquals(theirs.get(0).get("score").asDouble(), ours.get(0).get("score").asDouble(), MP3_SCORE_TOLERANCE);
+    }
+
     /** A pure tone is nothing like speech: its verdict carries a warning; the corpus's own files do not. */
     @Test
     void anInputFarOutsideTheTrainingDataIsFlagged() throws IOException {
