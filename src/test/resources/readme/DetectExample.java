@@ -3,7 +3,7 @@ import org.greenspoof.detect.Detector;
 
 public class DetectExample {
     public static void main(String[] args) throws Exception {
-        // args[0]: a classifier file from `greenspoof train`; the rest: audio files (FLAC or WAV, any rate).
+        // args[0]: a classifier file from `greenspoof train`; the rest: audio files (FLAC, WAV, MP3 or Ogg Vorbis, any rate).
         // The file says which front-end it needs. For a classifier trained on encoder embeddings, pass
         // the checkpoint it was trained with: Detector.load(Path.of(args[0]), Path.of("weights/wav2vec2-base"))
         try (Detector detector = Detector.load(Path.of(args[0]), null)) {
