@@ -29,6 +29,31 @@ public final class Tools {
         return false;
     }
 
+    /**
+     * Reads {@code trials} copies of {@code good}, each with 1 to {@code maxFlips} random bits
+     * flipped (seeded), from {@code f}: each must decode or fail as a {@link org.greenspoof.io.FileFormatException}
+     * naming f at an offset inside the file, never otherwise. Returns how many were refused.
+     */
+    public static int readBitFlipped(byte[] good, Path f, int trials, int maxFlips, long seed) throws IOException {
+        java.util.Random r = new java.util.Random(seed);
+        int refused = 0;
+        for (int trial = 0; trial < trials; trial++) {
+            byte[] b = good.clone();
+            for (int k = 0; k < 1 + trial % maxFlips; k++) {
+                b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            Files.write(f, b);
+            try {
+                AudioReader.read(f);
+            } catch (org.greenspoof.io.FileFormatException e) {
+                org.junit.jupiter.api.Assertions.assertTrue(e.offset() >= 0 && e.offset() <= b.length
+                        && e.getMessage().startsWith(f + ": "), e.getMessage());
+                refused++;
+            }
+        }
+        return refused;
+    }
+
     /** Runs a command, fails with its output when it exits non-zero, returns its stdout. */
     public static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
