@@ -133,7 +133,7 @@ final class VectorKernels extends BlockedKernels {
     private final Tile tile;
     private final int mr;
     private final int mc;
-    /** Per thread: the scratch tile of edge tiles, then the packed block of x (mc rows plus a tile's padding). */
+    /** Per thread: the scratch tile of edge tiles, then the packed block of x (mc is whole tiles, so padded rows fit). */
     private final ThreadLocal<float[]> workspace;
 
     VectorKernels(Tile tile) {
@@ -145,7 +145,7 @@ final class VectorKernels extends BlockedKernels {
         this.tile = tile;
         this.mr = tile.rows;
         this.mc = MC_TARGET / mr * mr;
-        workspace = ThreadLocal.withInitial(() -> new float[mr * NR + (mc + mr) * KC]);
+        workspace = ThreadLocal.withInitial(() -> new float[mr * NR + mc * KC]);
     }
 
     @Override
@@ -417,8 +417,8 @@ final class VectorKernels extends BlockedKernels {
 
     /**
      * Packs a block of x (rows x kc from off, row stride stride) k-major per row group, as the
-     * micro-kernels read it: group g (rows [g mr, g mr + h)) at dst[dstOff + g mr kc], element
-     * (r, p) at + p h + r, with h = mr, or for a short last group the height of the tile that
+     * micro-kernels read it: the group from row g (a multiple of mr) at dst[dstOff + g kc], its
+     * element (r, p) at + p h + r, with h = mr, or for a short last group the height of the tile that
      * covers it, zero rows included. Every broadcast of a k step is then one offset from one index,
      * which leaves the integer registers and the issue slots to the FMAs (16-register AVX2 cores
      * decode few instructions per cycle). Overlapping rows (a strided convolution) are expanded here.
