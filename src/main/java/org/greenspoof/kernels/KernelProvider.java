@@ -42,7 +42,8 @@ public final class KernelProvider {
 
     /**
      * The vector kernels once per micro-kernel tile shape (all cores), the one this machine uses
-     * first; empty when this JVM cannot run them. For parity tests: every shape must match.
+     * first, then this machine's tile at the shortest k-block unless it already uses that; empty
+     * when this JVM cannot run them. For parity tests: every shape must match.
      */
     public static List<Kernels> vectorEveryTile() {
         if (PROBE.vector == null) {
@@ -51,8 +52,11 @@ public final class KernelProvider {
         List<Kernels> all = new ArrayList<>(List.of(PROBE.vector));
         for (VectorKernels.Tile t : VectorKernels.Tile.values()) {
             if (t != PROBE.tile) {
-                all.add(new VectorKernels(t).withThreads(CORES));
+                all.add(new VectorKernels(t, PROBE.kBlock).withThreads(CORES));
             }
+        }
+        if (PROBE.kBlock != VectorKernels.shortestKBlock()) {
+            all.add(new VectorKernels(PROBE.tile, VectorKernels.shortestKBlock()).withThreads(CORES));
         }
         return all;
     }
@@ -62,39 +66,43 @@ public final class KernelProvider {
         return PROBE.reason + " -> " + DEFAULT.name();
     }
 
-    private record Probe(Kernels vector, VectorKernels.Tile tile, String reason) {
+    private record Probe(Kernels vector, VectorKernels.Tile tile, int kBlock, String reason) {
     }
 
     private static Probe probe() {
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
-            return new Probe(null, null, "module " + MODULE + " absent (start java with --add-modules " + MODULE + ")");
+            return new Probe(null, null, 0, "module " + MODULE + " absent (start java with --add-modules " + MODULE + ")");
         }
         String vmInfo = System.getProperty("java.vm.info", "");
         if (vmInfo.contains("interpreted mode")) {
-            return new Probe(null, null, "JVM runs interpreted (-Xint)");
+            return new Probe(null, null, 0, "JVM runs interpreted (-Xint)");
         }
         String tiered = hotspotFlag("TieredStopAtLevel");
         if (tiered != null && Integer.parseInt(tiered) < 4) {
-            return new Probe(null, null, "C2 disabled (TieredStopAtLevel=" + tiered + ")");
+            return new Probe(null, null, 0, "C2 disabled (TieredStopAtLevel=" + tiered + ")");
         }
         int bits;
         VectorKernels.Tile tile;
+        int kBlock;
         Kernels vector;
         try {
             bits = VectorKernels.preferredBits();
             tile = VectorKernels.Tile.forThisMachine();
-            vector = new VectorKernels(tile).withThreads(CORES);
+            kBlock = VectorKernels.kBlockForThisMachine();
+            vector = new VectorKernels(tile, kBlock).withThreads(CORES);
         } catch (LinkageError | RuntimeException e) {
-            return new Probe(null, null, "Vector API unusable: " + e);
+            return new Probe(null, null, 0, "Vector API unusable: " + e);
         }
         if (bits < MIN_VECTOR_BITS) {
-            return new Probe(null, null, "preferred vector size " + bits + " bits is too small");
+            return new Probe(null, null, 0, "preferred vector size " + bits + " bits is too small");
         }
         String fma = hotspotFlag("UseFMA");
-        return new Probe(vector, tile, "module " + MODULE + " present, C2 on, preferred vector " + bits
+        long l1d = VectorKernels.l1dBytes(VectorKernels.CPU0_CACHE);
+        return new Probe(vector, tile, kBlock, "module " + MODULE + " present, C2 on, preferred vector " + bits
                 + " bits, FMA " + (fma == null ? "unknown" : fma) + ", " + tile.rows + "-row tile ("
                 + VectorKernels.Tile.registers(System.getProperty("os.arch", ""), bits) + " vector registers, JDK "
-                + Runtime.version().feature() + ")");
+                + Runtime.version().feature() + "), k-block " + kBlock + " ("
+                + (l1d > 0 ? l1d / 1024 + " KB L1d" : "L1d size unknown") + ")");
     }
 
     private static Kernels choose() {

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@code linear} is a register-tiled GEMM in the BLIS style. {@link #pack} stores W[n][k] as
  * panels of {@link #NR} = two vectors of output columns, k-major, so a panel row is two aligned
- * vector loads. Per k-block of {@link #KC} and row block, x is packed k-major per tile of rows
+ * vector loads. Per k-block (chosen from the L1d size, {@link #kBlockFor}) and row block, x is packed k-major per tile of rows
  * (zero rows up to a whole tile: no row tail case), so a k step's broadcasts are one index plus
  * constant offsets; the micro-kernel then broadcasts x[i][p] and accumulates a {@link Tile} of rows x NR in vector
  * registers with FMA, starting from y's running sum (or the bias) and storing back to y, so a
@@ -43,10 +43,19 @@ final class VectorKernels extends BlockedKernels {
     /** Panel width: two vectors of output columns, the width of every micro-kernel tile. */
     static final int NR = 2 * L;
     /**
-     * k-block. On Zen 4 384 beat 256 and 768 at both vector widths: fewer passes over y than 256,
-     * a weight micro-panel (24 KB at 256-bit, 48 KB at 512-bit) that still streams from L2.
+     * k-blocks tried, longest first: a longer block passes over y fewer times (on Zen 4, with x
+     * packed whole rows, 384 beat 256 and 768 at both vector widths).
      */
-    static final int KC = 384;
+    private static final int[] K_BLOCKS = {384, 256, 128};
+    /**
+     * The share of L1d the weight micro-panel (k-block x NR floats, re-read by every tile of a
+     * row block) may fill; the rest holds the tile's stream of x and y. Measured on an Intel Xeon
+     * with 48 KB L1d and two 512-bit FMA ports: a 48 KB panel (k-block 384) ran 4-9 % below a
+     * 32 KB one (256), which matched 192 and beat 128; at 256-bit (24 KB panels) 384 and 256 tied.
+     */
+    private static final double PANEL_SHARE_OF_L1D = 0.75;
+    /** Where Linux describes the first cache level of CPU 0 (absent elsewhere: then the longest k-block). */
+    static final java.nio.file.Path CPU0_CACHE = java.nio.file.Path.of("/sys/devices/system/cpu/cpu0/cache");
     /** Row block, rounded down to whole tiles: the packed block of x (<= 200 KB) stays in L2. */
     private static final int MC_TARGET = 128;
     /** The start row of a first k-block without bias (row stride 0 repeats it). */
@@ -133,29 +142,93 @@ final class VectorKernels extends BlockedKernels {
     private final Tile tile;
     private final int mr;
     private final int mc;
+    private final int kc;
     /** Per thread: the scratch tile of edge tiles, then the packed block of x (mc is whole tiles, so padded rows fit). */
     private final ThreadLocal<float[]> workspace;
 
-    VectorKernels(Tile tile) {
-        this(tile, 1);
+    VectorKernels(Tile tile, int kBlock) {
+        this(tile, kBlock, 1);
     }
 
-    private VectorKernels(Tile tile, int threads) {
+    private VectorKernels(Tile tile, int kBlock, int threads) {
         super(threads);
+        if (kBlock < 1) {
+            throw new IllegalArgumentException("k-block must be positive, not " + kBlock);
+        }
         this.tile = tile;
         this.mr = tile.rows;
         this.mc = MC_TARGET / mr * mr;
-        workspace = ThreadLocal.withInitial(() -> new float[mr * NR + mc * KC]);
+        this.kc = kBlock;
+        workspace = ThreadLocal.withInitial(() -> new float[mr * NR + mc * kc]);
     }
 
     @Override
     public Kernels withThreads(int threads) {
-        return new VectorKernels(tile, threads);
+        return new VectorKernels(tile, kc, threads);
     }
 
     @Override
     String baseName() {
-        return "vector(" + SPECIES.vectorBitSize() + "-bit, " + mr + "x" + NR + " tile)";
+        return "vector(" + SPECIES.vectorBitSize() + "-bit, " + mr + "x" + NR + " tile, k-block " + kc + ")";
+    }
+
+    /** The longest k-block whose weight micro-panel of {@code nr} floats fits its share of an L1d of {@code l1dBytes} (0: unknown). */
+    static int kBlockFor(long l1dBytes, int nr) {
+        if (l1dBytes <= 0) {
+            return K_BLOCKS[0];
+        }
+        for (int kb : K_BLOCKS) {
+            if ((long) kb * nr * Float.BYTES <= PANEL_SHARE_OF_L1D * l1dBytes) {
+                return kb;
+            }
+        }
+        return K_BLOCKS[K_BLOCKS.length - 1];
+    }
+
+    /** The shortest k-block tried: the parity tests run it too, as it crosses the most block boundaries. */
+    static int shortestKBlock() {
+        return K_BLOCKS[K_BLOCKS.length - 1];
+    }
+
+    /** The k-block for this machine's L1d and species, or the one system property {@code greenspoof.kblock} names. */
+    static int kBlockForThisMachine() {
+        String wanted = System.getProperty("greenspoof.kblock");
+        if (wanted == null || wanted.isBlank() || wanted.equals("auto")) {
+            return kBlockFor(l1dBytes(CPU0_CACHE), NR);
+        }
+        try {
+            int kb = Integer.parseInt(wanted.trim());
+            if (kb > 0) {
+                return kb;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("greenspoof.kblock must be auto or a positive integer, not '" + wanted + "'");
+    }
+
+    /**
+     * The size of the level-1 data cache in a Linux sysfs cache folder ({@code index*}/level,
+     * type, size such as {@code 48K}), or 0 when it does not say.
+     */
+    static long l1dBytes(java.nio.file.Path cacheDir) {
+        try (var dirs = java.nio.file.Files.list(cacheDir)) {
+            for (java.nio.file.Path d : (Iterable<java.nio.file.Path>) dirs.sorted()::iterator) {
+                if (read(d, "level").equals("1") && read(d, "type").equals("Data")) {
+                    String size = read(d, "size");
+                    long unit = size.endsWith("K") ? 1024 : size.endsWith("M") ? 1024 * 1024 : 1;
+                    return Long.parseLong(unit == 1 ? size : size.substring(0, size.length() - 1)) * unit;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // No sysfs (another OS, a container that hides it) or an unexpected format: unknown.
+        }
+        return 0;
+    }
+
+    private static String read(java.nio.file.Path dir, String name) throws java.io.IOException {
+        java.nio.file.Path f = dir.resolve(name);
+        return java.nio.file.Files.isRegularFile(f) ? java.nio.file.Files.readString(f).trim() : "";
     }
 
     @Override
@@ -387,8 +460,8 @@ final class VectorKernels extends BlockedKernels {
         int blockOff = mr * NR;
         for (int ic = r0; ic < r1; ic += mc) {
             int rowsInBlock = Math.min(mc, r1 - ic);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += this.kc) {
+                int kc = Math.min(this.kc, k - pc);
                 packBlock(x, xOff + ic * xStride + pc, xStride, rowsInBlock, kc, ws, blockOff);
                 for (int j = p0; j < p1; j++) {
                     int cols = Math.min(NR, n - j * NR);

@@ -369,8 +369,36 @@ class KernelsTest {
         assertEquals(16, VectorKernels.Tile.registers("amd64", 256), "AVX2, or AVX-512 run with -XX:UseAVX=2");
         assertEquals(32, VectorKernels.Tile.registers("amd64", 512));
         assertEquals(32, VectorKernels.Tile.registers("aarch64", 128));
-        assertEquals(VectorKernels.Tile.values().length, KernelProvider.vectorEveryTile().size());
+        int extraKBlock = KernelProvider.vectorOrNull().name().contains("k-block " + VectorKernels.shortestKBlock() + ")") ? 0 : 1;
+        assertEquals(VectorKernels.Tile.values().length + extraKBlock, KernelProvider.vectorEveryTile().size());
         assertTrue(KernelProvider.reason().contains("-row tile"), KernelProvider.reason());
+        assertTrue(KernelProvider.reason().contains("k-block "), KernelProvider.reason());
+    }
+
+    @Test
+    void kBlockKeepsTheWeightPanelInL1d() {
+        // 512-bit panels (32 floats): a 48 KB L1d takes 256 (32 KB panel), not 384 (48 KB).
+        assertEquals(256, VectorKernels.kBlockFor(48 * 1024, 32));
+        // 256-bit panels (16 floats) at 384 fill 24 KB: 32 KB and 48 KB L1d keep 384.
+        assertEquals(384, VectorKernels.kBlockFor(32 * 1024, 16));
+        assertEquals(384, VectorKernels.kBlockFor(48 * 1024, 16));
+        assertEquals(128, VectorKernels.kBlockFor(16 * 1024, 32), "never below the shortest");
+        assertEquals(384, VectorKernels.kBlockFor(0, 32), "unknown L1d: the longest");
+    }
+
+    @Test
+    void l1dSizeIsReadFromSysfs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        assertEquals(0, VectorKernels.l1dBytes(dir.resolve("absent")));
+        String[][] levels = {{"1", "Instruction", "64K"}, {"1", "Data", "48K"}, {"2", "Unified", "2M"}};
+        for (int i = 0; i < levels.length; i++) {
+            java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("index" + i));
+            java.nio.file.Files.writeString(d.resolve("level"), levels[i][0] + "\n");
+            java.nio.file.Files.writeString(d.resolve("type"), levels[i][1] + "\n");
+            java.nio.file.Files.writeString(d.resolve("size"), levels[i][2] + "\n");
+        }
+        assertEquals(48 * 1024, VectorKernels.l1dBytes(dir));
+        java.nio.file.Files.writeString(dir.resolve("index1/size"), "forty\n");
+        assertEquals(0, VectorKernels.l1dBytes(dir), "an unexpected format is unknown");
     }
 
     @Test
