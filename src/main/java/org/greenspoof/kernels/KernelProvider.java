@@ -52,11 +52,11 @@ public final class KernelProvider {
         List<Kernels> all = new ArrayList<>(List.of(PROBE.vector));
         for (VectorKernels.Tile t : VectorKernels.Tile.values()) {
             if (t != PROBE.tile) {
-                all.add(new VectorKernels(t, PROBE.kBlock).withThreads(CORES));
+                all.add(PROBE.vector.withTile(t));
             }
         }
-        if (PROBE.kBlock != VectorKernels.shortestKBlock()) {
-            all.add(new VectorKernels(PROBE.tile, VectorKernels.shortestKBlock()).withThreads(CORES));
+        if (PROBE.vector.kBlock() != VectorKernels.shortestKBlock()) {
+            all.add(PROBE.vector.withKBlock(VectorKernels.shortestKBlock()));
         }
         return all;
     }
@@ -66,43 +66,40 @@ public final class KernelProvider {
         return PROBE.reason + " -> " + DEFAULT.name();
     }
 
-    private record Probe(Kernels vector, VectorKernels.Tile tile, int kBlock, String reason) {
+    private record Probe(VectorKernels vector, VectorKernels.Tile tile, String reason) {
     }
 
     private static Probe probe() {
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
-            return new Probe(null, null, 0, "module " + MODULE + " absent (start java with --add-modules " + MODULE + ")");
+            return new Probe(null, null, "module " + MODULE + " absent (start java with --add-modules " + MODULE + ")");
         }
         String vmInfo = System.getProperty("java.vm.info", "");
         if (vmInfo.contains("interpreted mode")) {
-            return new Probe(null, null, 0, "JVM runs interpreted (-Xint)");
+            return new Probe(null, null, "JVM runs interpreted (-Xint)");
         }
         String tiered = hotspotFlag("TieredStopAtLevel");
         if (tiered != null && Integer.parseInt(tiered) < 4) {
-            return new Probe(null, null, 0, "C2 disabled (TieredStopAtLevel=" + tiered + ")");
+            return new Probe(null, null, "C2 disabled (TieredStopAtLevel=" + tiered + ")");
         }
         int bits;
         VectorKernels.Tile tile;
-        int kBlock;
-        Kernels vector;
+        CacheSizes caches = CacheSizes.of(CacheSizes.CPU0);
+        VectorKernels vector;
         try {
             bits = VectorKernels.preferredBits();
             tile = VectorKernels.Tile.forThisMachine();
-            kBlock = VectorKernels.kBlockForThisMachine();
-            vector = new VectorKernels(tile, kBlock).withThreads(CORES);
+            vector = VectorKernels.forThisMachine(tile, caches).withThreads(CORES);
         } catch (LinkageError | RuntimeException e) {
-            return new Probe(null, null, 0, "Vector API unusable: " + e);
+            return new Probe(null, null, "Vector API unusable: " + e);
         }
         if (bits < MIN_VECTOR_BITS) {
-            return new Probe(null, null, 0, "preferred vector size " + bits + " bits is too small");
+            return new Probe(null, null, "preferred vector size " + bits + " bits is too small");
         }
         String fma = hotspotFlag("UseFMA");
-        long l1d = VectorKernels.l1dBytes(VectorKernels.CPU0_CACHE);
-        return new Probe(vector, tile, kBlock, "module " + MODULE + " present, C2 on, preferred vector " + bits
+        return new Probe(vector, tile, "module " + MODULE + " present, C2 on, preferred vector " + bits
                 + " bits, FMA " + (fma == null ? "unknown" : fma) + ", " + tile.rows + "-row tile ("
                 + VectorKernels.Tile.registers(System.getProperty("os.arch", ""), bits) + " vector registers, JDK "
-                + Runtime.version().feature() + "), k-block " + kBlock + " ("
-                + (l1d > 0 ? l1d / 1024 + " KB L1d" : "L1d size unknown") + ")");
+                + Runtime.version().feature() + "), blocks for " + caches);
     }
 
     private static Kernels choose() {

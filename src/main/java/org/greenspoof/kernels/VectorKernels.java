@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@code linear} is a register-tiled GEMM in the BLIS style. {@link #pack} stores W[n][k] as
  * panels of {@link #NR} = two vectors of output columns, k-major, so a panel row is two aligned
- * vector loads. Per k-block (chosen from the L1d size, {@link #kBlockFor}) and row block, x is packed k-major per tile of rows
+ * vector loads. Per k-block and row block (both chosen from the cache sizes: {@link #kBlockFor}, {@link #rowBlockFor}), x is packed k-major per tile of rows
  * (zero rows up to a whole tile: no row tail case), so a k step's broadcasts are one index plus
  * constant offsets; the micro-kernel then broadcasts x[i][p] and accumulates a {@link Tile} of rows x NR in vector
  * registers with FMA, starting from y's running sum (or the bias) and storing back to y, so a
@@ -44,9 +44,11 @@ final class VectorKernels extends BlockedKernels {
     static final int NR = 2 * L;
     /**
      * k-blocks tried, longest first: a longer block passes over y fewer times (on Zen 4, with x
-     * packed whole rows, 384 beat 256 and 768 at both vector widths).
+     * packed whole rows, 384 beat 256 and 768 at both vector widths). Never below 256: Zen 4's
+     * 32 KB L1d would otherwise take 128 at 512-bit, where its half-rate FMAs let 384 stream the
+     * panel from L2 at full speed.
      */
-    private static final int[] K_BLOCKS = {384, 256, 128};
+    private static final int[] K_BLOCKS = {384, 256};
     /**
      * The share of L1d the weight micro-panel (k-block x NR floats, re-read by every tile of a
      * row block) may fill; the rest holds the tile's stream of x and y. Measured on an Intel Xeon
@@ -54,10 +56,20 @@ final class VectorKernels extends BlockedKernels {
      * 32 KB one (256), which matched 192 and beat 128; at 256-bit (24 KB panels) 384 and 256 tied.
      */
     private static final double PANEL_SHARE_OF_L1D = 0.75;
-    /** Where Linux describes the first cache level of CPU 0 (absent elsewhere: then the longest k-block). */
-    static final java.nio.file.Path CPU0_CACHE = java.nio.file.Path.of("/sys/devices/system/cpu/cpu0/cache");
-    /** Row block, rounded down to whole tiles: the packed block of x (<= 200 KB) stays in L2. */
-    private static final int MC_TARGET = 128;
+    /**
+     * Row block bounds. Each row block re-reads every weight panel from memory (a model's weights
+     * are far larger than any cache), so taller blocks read the weights fewer times; the packed
+     * block of x must stay in L2. 128 rows was the first tuning (<= 200 KB of x, Zen 3's and 4's
+     * L2 hold it); 512 covers a 10 s input's 499 frames in one block.
+     */
+    private static final int MIN_ROW_BLOCK = 128, MAX_ROW_BLOCK = 512;
+    /**
+     * The share of L2 the packed block of x may fill, the rest for the weight panels streaming
+     * through. On the Intel Xeon (2 MB L2) with weights too large for any cache, 512 rows ran
+     * 15-30 % faster than 128 at 500 x 768 x 3072 and 500 x 3072 x 768; 0.4 keeps Zen 3's 512 KB
+     * L2 at its measured 128 rows.
+     */
+    private static final double X_BLOCK_SHARE_OF_L2 = 0.4;
     /** The start row of a first k-block without bias (row stride 0 repeats it). */
     private static final float[] ZEROS = new float[NR];
 
@@ -143,46 +155,53 @@ final class VectorKernels extends BlockedKernels {
     private final int mr;
     private final int mc;
     private final int kc;
+    private final int rowBlock;
     /** Per thread: the scratch tile of edge tiles, then the packed block of x (mc is whole tiles, so padded rows fit). */
     private final ThreadLocal<float[]> workspace;
 
-    VectorKernels(Tile tile, int kBlock) {
-        this(tile, kBlock, 1);
+    /** Kernels with the given tile, k-block and row block (rounded down to whole tiles, at least one). */
+    VectorKernels(Tile tile, int kBlock, int rowBlock) {
+        this(tile, kBlock, rowBlock, 1);
     }
 
-    private VectorKernels(Tile tile, int kBlock, int threads) {
+    private VectorKernels(Tile tile, int kBlock, int rowBlock, int threads) {
         super(threads);
-        if (kBlock < 1) {
-            throw new IllegalArgumentException("k-block must be positive, not " + kBlock);
+        if (kBlock < 1 || rowBlock < 1) {
+            throw new IllegalArgumentException("k-block and row block must be positive, not " + kBlock + " and " + rowBlock);
         }
         this.tile = tile;
         this.mr = tile.rows;
-        this.mc = MC_TARGET / mr * mr;
+        this.rowBlock = rowBlock;
+        this.mc = Math.max(mr, rowBlock / mr * mr);
         this.kc = kBlock;
         workspace = ThreadLocal.withInitial(() -> new float[mr * NR + mc * kc]);
     }
 
     @Override
-    public Kernels withThreads(int threads) {
-        return new VectorKernels(tile, kc, threads);
+    public VectorKernels withThreads(int threads) {
+        return new VectorKernels(tile, kc, rowBlock, threads);
     }
 
     @Override
     String baseName() {
-        return "vector(" + SPECIES.vectorBitSize() + "-bit, " + mr + "x" + NR + " tile, k-block " + kc + ")";
+        return "vector(" + SPECIES.vectorBitSize() + "-bit, " + mr + "x" + NR + " tile, k-block " + kc + ", row block "
+                + mc + ")";
     }
 
-    /** The longest k-block whose weight micro-panel of {@code nr} floats fits its share of an L1d of {@code l1dBytes} (0: unknown). */
-    static int kBlockFor(long l1dBytes, int nr) {
-        if (l1dBytes <= 0) {
-            return K_BLOCKS[0];
-        }
+    /** The longest k-block whose weight micro-panel of {@code nr} floats fits its share of L1d (unknown: the longest). */
+    static int kBlockFor(CacheSizes caches, int nr) {
         for (int kb : K_BLOCKS) {
-            if ((long) kb * nr * Float.BYTES <= PANEL_SHARE_OF_L1D * l1dBytes) {
+            if (caches.l1d() <= 0 || (long) kb * nr * Float.BYTES <= PANEL_SHARE_OF_L1D * caches.l1d()) {
                 return kb;
             }
         }
-        return K_BLOCKS[K_BLOCKS.length - 1];
+        return shortestKBlock();
+    }
+
+    /** The tallest row block (within its bounds) whose packed x of {@code kBlock} columns fits its share of L2. */
+    static int rowBlockFor(CacheSizes caches, int kBlock) {
+        long rows = (long) (X_BLOCK_SHARE_OF_L2 * caches.l2()) / ((long) kBlock * Float.BYTES);
+        return (int) Math.max(MIN_ROW_BLOCK, Math.min(MAX_ROW_BLOCK, rows));
     }
 
     /** The shortest k-block tried: the parity tests run it too, as it crosses the most block boundaries. */
@@ -190,45 +209,40 @@ final class VectorKernels extends BlockedKernels {
         return K_BLOCKS[K_BLOCKS.length - 1];
     }
 
-    /** The k-block for this machine's L1d and species, or the one system property {@code greenspoof.kblock} names. */
-    static int kBlockForThisMachine() {
-        String wanted = System.getProperty("greenspoof.kblock");
+    /** This machine's kernels: its tile, and block sizes from its caches unless {@code greenspoof.kblock} / {@code .rowblock} name them. */
+    static VectorKernels forThisMachine(Tile tile, CacheSizes caches) {
+        int kBlock = sizeProperty("greenspoof.kblock", kBlockFor(caches, NR));
+        return new VectorKernels(tile, kBlock, sizeProperty("greenspoof.rowblock", rowBlockFor(caches, kBlock)));
+    }
+
+    /** This kernel's tile at another k-block, for the parity tests. */
+    VectorKernels withKBlock(int kBlock) {
+        return new VectorKernels(tile, kBlock, rowBlock, threads());
+    }
+
+    /** This kernel's blocking with another tile, for the parity tests. */
+    VectorKernels withTile(Tile t) {
+        return new VectorKernels(t, kc, rowBlock, threads());
+    }
+
+    int kBlock() {
+        return kc;
+    }
+
+    private static int sizeProperty(String name, int auto) {
+        String wanted = System.getProperty(name);
         if (wanted == null || wanted.isBlank() || wanted.equals("auto")) {
-            return kBlockFor(l1dBytes(CPU0_CACHE), NR);
+            return auto;
         }
         try {
-            int kb = Integer.parseInt(wanted.trim());
-            if (kb > 0) {
-                return kb;
+            int v = Integer.parseInt(wanted.trim());
+            if (v > 0) {
+                return v;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("greenspoof.kblock must be auto or a positive integer, not '" + wanted + "'");
-    }
-
-    /**
-     * The size of the level-1 data cache in a Linux sysfs cache folder ({@code index*}/level,
-     * type, size such as {@code 48K}), or 0 when it does not say.
-     */
-    static long l1dBytes(java.nio.file.Path cacheDir) {
-        try (var dirs = java.nio.file.Files.list(cacheDir)) {
-            for (java.nio.file.Path d : (Iterable<java.nio.file.Path>) dirs.sorted()::iterator) {
-                if (read(d, "level").equals("1") && read(d, "type").equals("Data")) {
-                    String size = read(d, "size");
-                    long unit = size.endsWith("K") ? 1024 : size.endsWith("M") ? 1024 * 1024 : 1;
-                    return Long.parseLong(unit == 1 ? size : size.substring(0, size.length() - 1)) * unit;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // No sysfs (another OS, a container that hides it) or an unexpected format: unknown.
-        }
-        return 0;
-    }
-
-    private static String read(java.nio.file.Path dir, String name) throws java.io.IOException {
-        java.nio.file.Path f = dir.resolve(name);
-        return java.nio.file.Files.isRegularFile(f) ? java.nio.file.Files.readString(f).trim() : "";
+        throw new IllegalArgumentException(name + " must be auto or a positive integer, not '" + wanted + "'");
     }
 
     @Override

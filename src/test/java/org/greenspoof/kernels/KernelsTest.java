@@ -369,36 +369,43 @@ class KernelsTest {
         assertEquals(16, VectorKernels.Tile.registers("amd64", 256), "AVX2, or AVX-512 run with -XX:UseAVX=2");
         assertEquals(32, VectorKernels.Tile.registers("amd64", 512));
         assertEquals(32, VectorKernels.Tile.registers("aarch64", 128));
-        int extraKBlock = KernelProvider.vectorOrNull().name().contains("k-block " + VectorKernels.shortestKBlock() + ")") ? 0 : 1;
+        int extraKBlock = KernelProvider.vectorOrNull().name().contains("k-block " + VectorKernels.shortestKBlock() + ",") ? 0 : 1;
         assertEquals(VectorKernels.Tile.values().length + extraKBlock, KernelProvider.vectorEveryTile().size());
         assertTrue(KernelProvider.reason().contains("-row tile"), KernelProvider.reason());
-        assertTrue(KernelProvider.reason().contains("k-block "), KernelProvider.reason());
+        assertTrue(KernelProvider.reason().contains("blocks for "), KernelProvider.reason());
     }
 
     @Test
-    void kBlockKeepsTheWeightPanelInL1d() {
+    void blocksFollowTheCaches() {
+        CacheSizes xeon = new CacheSizes(48 * 1024, 2048 * 1024), zen3 = new CacheSizes(32 * 1024, 512 * 1024);
         // 512-bit panels (32 floats): a 48 KB L1d takes 256 (32 KB panel), not 384 (48 KB).
-        assertEquals(256, VectorKernels.kBlockFor(48 * 1024, 32));
+        assertEquals(256, VectorKernels.kBlockFor(xeon, 32));
         // 256-bit panels (16 floats) at 384 fill 24 KB: 32 KB and 48 KB L1d keep 384.
-        assertEquals(384, VectorKernels.kBlockFor(32 * 1024, 16));
-        assertEquals(384, VectorKernels.kBlockFor(48 * 1024, 16));
-        assertEquals(128, VectorKernels.kBlockFor(16 * 1024, 32), "never below the shortest");
-        assertEquals(384, VectorKernels.kBlockFor(0, 32), "unknown L1d: the longest");
+        assertEquals(384, VectorKernels.kBlockFor(zen3, 16));
+        assertEquals(384, VectorKernels.kBlockFor(xeon, 16));
+        assertEquals(256, VectorKernels.kBlockFor(new CacheSizes(16 * 1024, 0), 32), "never below the shortest");
+        assertEquals(384, VectorKernels.kBlockFor(CacheSizes.UNKNOWN, 32), "unknown L1d: the longest");
+        // x's block fills at most 0.4 of L2: 2 MB at k-block 256 allows 800 rows, capped at 512;
+        // Zen 3's 512 KB at 384 allows 136; unknown keeps the first tuning's 128.
+        assertEquals(512, VectorKernels.rowBlockFor(xeon, 256));
+        assertEquals(136, VectorKernels.rowBlockFor(zen3, 384));
+        assertEquals(128, VectorKernels.rowBlockFor(CacheSizes.UNKNOWN, 384));
+        assertTrue(new VectorKernels(VectorKernels.Tile.ROWS6, 384, 136).name().contains("row block 132"), "whole tiles");
     }
 
     @Test
-    void l1dSizeIsReadFromSysfs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
-        assertEquals(0, VectorKernels.l1dBytes(dir.resolve("absent")));
-        String[][] levels = {{"1", "Instruction", "64K"}, {"1", "Data", "48K"}, {"2", "Unified", "2M"}};
+    void cacheSizesAreReadFromSysfs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        assertEquals(CacheSizes.UNKNOWN, CacheSizes.of(dir.resolve("absent")));
+        String[][] levels = {{"1", "Instruction", "64K"}, {"1", "Data", "48K"}, {"2", "Unified", "2M"}, {"3", "Unified", "480M"}};
         for (int i = 0; i < levels.length; i++) {
             java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("index" + i));
             java.nio.file.Files.writeString(d.resolve("level"), levels[i][0] + "\n");
             java.nio.file.Files.writeString(d.resolve("type"), levels[i][1] + "\n");
             java.nio.file.Files.writeString(d.resolve("size"), levels[i][2] + "\n");
         }
-        assertEquals(48 * 1024, VectorKernels.l1dBytes(dir));
+        assertEquals(new CacheSizes(48 * 1024, 2048 * 1024), CacheSizes.of(dir));
         java.nio.file.Files.writeString(dir.resolve("index1/size"), "forty\n");
-        assertEquals(0, VectorKernels.l1dBytes(dir), "an unexpected format is unknown");
+        assertEquals(CacheSizes.UNKNOWN, CacheSizes.of(dir), "an unexpected format is unknown");
     }
 
     @Test
