@@ -123,7 +123,7 @@ public record EncoderConfig(
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(configJson + ": no config.json (download it with the weights)");
         }
-        JsonNode root = JsonBinding.readObject(configJson, bytes);
+        JsonNode root = JsonBinding.readObject(configJson, bytes, "a JSON config");
         try {
             return fromJson(root);
         } catch (IllegalArgumentException e) {

@@ -169,6 +169,21 @@ class TorchConverterTest {
         Path broken = shardedWithIndex(s -> s.substring(0, 40));
         FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.open(broken));
         assertEquals(broken.resolve(WeightFiles.INDEX), e.file());
+        assertTrue(e.offset() > 0 && e.expected().startsWith("a JSON shard index"), e.getMessage());
+    }
+
+    /** The index is bound as the configs are: a repeated key or a shard that is no string is a clear error. */
+    @Test
+    void aShardIndexWithARepeatedKeyOrANonStringShardIsRefused() throws IOException {
+        Path twice = shardedWithIndex(s -> s.replace("\"weight_map\": {",
+                "\"weight_map\": {\"lm_head.bias\": \"model-00002-of-00002.safetensors\","));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.open(twice));
+        assertTrue(e.getMessage().contains("Duplicate field 'lm_head.bias'"), e.getMessage());
+        Path number = shardedWithIndex(s -> s.replace("\"lm_head.bias\": \"model-00002-of-00002.safetensors\"",
+                "\"lm_head.bias\": 2"));
+        assertRefused(number, "weight_map entry 'lm_head.bias': expected a string, found 2");
+        Path notAMap = shardedWithIndex(s -> s.replaceFirst("\"weight_map\": \\{[^}]*}", "\"weight_map\": []"));
+        assertRefused(notAMap, "weight_map: expected an object, found []");
     }
 
     @Test
