@@ -22,7 +22,7 @@ final class Wav2Vec2FeatureProjection {
     Wav2Vec2FeatureProjection(Weights w, EncoderConfig cfg, int in) {
         this.in = in;
         this.out = cfg.hiddenSize();
-        if (cfg.family().projectionLayerNorm(cfg)) {
+        if (ModelFamily.of(cfg).projectionLayerNorm(cfg)) {
             layerNorm = new LayerNorm(w.pp("layer_norm"), in, cfg.layerNormEps());
         } else {
             if (w.has("layer_norm.weight")) {
