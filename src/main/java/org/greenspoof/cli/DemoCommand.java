@@ -36,26 +36,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--encoder", paramLabel = "DIR", description = "Encoder checkpoint folder (default: the LFCC front-end).")
     Path model;
 
-    /** The old spelling of --encoder, kept working for existing scripts. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        model = dir;
-    }
+    @Mixin
+    OldModelOption oldSpelling;
 
     @Option(names = "--layers", paramLabel = "LIST", description = "Encoder layers to embed (default: all).")
     String layers;
 
-    // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
+    // An initial value, not defaultValue: see OldKindOption.
     @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
             completionCandidates = KindConverter.Names.class,
             description = "Classifier kind to train: ${COMPLETION-CANDIDATES}.")
     ClassifierKind<?> classifier = LogisticRegression.KIND;
 
-    /** The old spelling of --kind. */
-    @Option(names = "--classifier", hidden = true, paramLabel = "KIND", converter = KindConverter.class)
-    void oldClassifierOption(ClassifierKind<?> kind) {
-        classifier = kind;
-    }
+    @Mixin
+    OldKindOption oldKindSpelling;
 
     @Option(names = "--work", paramLabel = "DIR", description = "Working folder (default: a new temporary folder).")
     Path work;

@@ -41,17 +41,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layer", paramLabel = "K", description = "Layer to train on (default: the store's only layer).")
     Integer layer;
 
-    // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
+    // An initial value, not defaultValue: see OldKindOption.
     @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
             completionCandidates = KindConverter.Names.class,
             description = "Classifier kind: ${COMPLETION-CANDIDATES} (listed below).")
     ClassifierKind<?> classifier = LogisticRegression.KIND;
 
-    /** The old spelling of --kind (--classifier names a classifier file in score and detect). */
-    @Option(names = "--classifier", hidden = true, paramLabel = "KIND", converter = KindConverter.class)
-    void oldClassifierOption(ClassifierKind<?> kind) {
-        classifier = kind;
-    }
+    @Mixin
+    OldKindOption oldKindSpelling;
 
     @Mixin
     Grid grid;
