@@ -81,10 +81,7 @@ public final class Mlp extends FittedClassifier<Mlp.Options> {
         Mlp read(ModelFields f) throws IOException {
             JsonNode hp = f.hyperparameters();
             JsonNode w = f.weights();
-            JsonNode rows = w.get("hidden_weight");
-            if (rows == null || !rows.isArray() || rows.isEmpty()) {
-                throw f.error("weights.hidden_weight must be a non-empty array of rows");
-            }
+            JsonNode rows = f.rows("hidden_weight");
             int h = rows.size();
             int d = rows.get(0).size();
             Activation act;

@@ -299,10 +299,7 @@ public final class RbfSvm extends FittedClassifier<RbfSvm.Options> {
         RbfSvm read(ModelFields f) throws IOException {
             JsonNode hp = f.hyperparameters();
             JsonNode w = f.weights();
-            JsonNode rows = w.get("support_vectors");
-            if (rows == null || !rows.isArray() || rows.isEmpty()) {
-                throw f.error("weights.support_vectors must be a non-empty array of rows");
-            }
+            JsonNode rows = f.rows("support_vectors");
             int d = rows.get(0).size();
             float[][] sv = new float[rows.size()][];
             for (int s = 0; s < sv.length; s++) {
