@@ -52,7 +52,7 @@ class VocabularyTest {
     void oldSpellingsStillWork() {
         TrainCommand train = new TrainCommand();
         new CommandLine(train).parseArgs("--train", "t", "--classifier", "mlp", "--out", "m.json");
-        assertEquals(org.greenspoof.classify.Mlp.KIND, train.classifier);
+        assertEquals(org.greenspoof.classify.Mlp.KIND, train.classifier.kind);
         DetectCommand detect = new DetectCommand();
         new CommandLine(detect).parseArgs("--model", "enc", "--classifier", "c.json", "x.flac");
         assertEquals(Path.of("enc"), detect.loaded.encoder);
@@ -73,7 +73,7 @@ class VocabularyTest {
         DemoCommand demo = new DemoCommand();
         new CommandLine(demo).parseArgs("--model", "enc", "--classifier", "mlp");
         assertEquals(Path.of("enc"), demo.model);
-        assertEquals(org.greenspoof.classify.Mlp.KIND, demo.classifier);
+        assertEquals(org.greenspoof.classify.Mlp.KIND, demo.classifier.kind);
     }
 
     @Test
