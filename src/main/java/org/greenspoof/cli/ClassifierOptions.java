@@ -13,6 +13,6 @@ final class ClassifierOptions {
     @Mixin
     OldModelOption oldSpelling;
 
-    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
-    Path classifier;
+    @Mixin
+    ClassifierFileOption classifier;
 }
