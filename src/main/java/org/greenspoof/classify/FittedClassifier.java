@@ -3,9 +3,9 @@ package org.greenspoof.classify;
 import java.util.Map;
 
 /**
- * What every trained kind holds besides its own parameters: the standardiser its inputs pass
- * through, the options it was fitted with and the fit's wall time. Kept once here so the kinds
- * differ only in what they really do differently.
+ * What every trained classifier holds besides its own parameters: its kind, the standardiser its
+ * inputs pass through, the options it was fitted with and the fit's wall time. Kept once here so
+ * the kinds differ only in what they really do differently.
  *
  * @param <O> the kind's options
  */
@@ -21,11 +21,13 @@ public abstract sealed class FittedClassifier<O extends FittedClassifier.Prepara
         boolean standardize();
     }
 
+    private final ClassifierKind<?> kind;
     final Standardizer standardizer;
     final O options;
     final double trainingSeconds;
 
-    FittedClassifier(Standardizer standardizer, O options, double trainingSeconds) {
+    FittedClassifier(ClassifierKind<?> kind, Standardizer standardizer, O options, double trainingSeconds) {
+        this.kind = kind;
         this.standardizer = standardizer;
         this.options = options;
         this.trainingSeconds = trainingSeconds;
@@ -35,6 +37,11 @@ public abstract sealed class FittedClassifier<O extends FittedClassifier.Prepara
     final void putPreparation(Map<String, Object> hyperparameters) {
         hyperparameters.put("class_weight", options.balanced() ? "balanced" : "none");
         hyperparameters.put("standardize", options.standardize());
+    }
+
+    @Override
+    public final ClassifierKind<?> kind() {
+        return kind;
     }
 
     @Override

@@ -151,8 +151,9 @@ public abstract sealed class LinearModel extends FittedClassifier<LinearModel.Op
     private final double[] rawCoef;
     private final double rawIntercept;
 
-    LinearModel(Standardizer standardizer, double[] coef, double intercept, Options options, double trainingSeconds) {
-        super(standardizer, options, trainingSeconds);
+    LinearModel(Kind<?> kind, Standardizer standardizer, double[] coef, double intercept, Options options,
+                double trainingSeconds) {
+        super(kind, standardizer, options, trainingSeconds);
         if (coef.length != standardizer.dimension()) {
             throw new IllegalArgumentException(coef.length + " coefficients for " + standardizer.dimension() + " features");
         }

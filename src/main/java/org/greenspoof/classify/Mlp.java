@@ -178,7 +178,7 @@ public final class Mlp extends FittedClassifier<Mlp.Options> {
      * @param theta flat parameters: hidden weights [hidden][d] row-major, hidden biases, output weights, output bias
      */
     public Mlp(Standardizer standardizer, Options options, double[] theta, double trainingSeconds, int epochs) {
-        super(standardizer, options, trainingSeconds);
+        super(KIND, standardizer, options, trainingSeconds);
         this.d = standardizer.dimension();
         this.h = options.hidden();
         if (theta.length != count(d, h)) {
@@ -460,11 +460,6 @@ public final class Mlp extends FittedClassifier<Mlp.Options> {
     @Override
     public int parameterCount() {
         return theta.length;
-    }
-
-    @Override
-    public Kind kind() {
-        return KIND;
     }
 
     @Override

@@ -73,7 +73,7 @@ public final class RbfSvm extends FittedClassifier<RbfSvm.Options> {
      */
     RbfSvm(Standardizer standardizer, Options options, double gamma, float[][] supportVectors, double[] coef,
            double intercept, int[] support, long iterations, double trainingSeconds) {
-        super(standardizer, options, trainingSeconds);
+        super(KIND, standardizer, options, trainingSeconds);
         int d = standardizer.dimension();
         if (supportVectors.length != coef.length || supportVectors.length == 0) {
             throw new IllegalArgumentException(supportVectors.length + " support vectors for " + coef.length
@@ -201,11 +201,6 @@ public final class RbfSvm extends FittedClassifier<RbfSvm.Options> {
     @Override
     public int parameterCount() {
         return Math.toIntExact((long) supportVectors.length * (dimension() + 1) + 1);
-    }
-
-    @Override
-    public Kind kind() {
-        return KIND;
     }
 
     @Override
