@@ -254,8 +254,8 @@ public final class ClassifierFile {
             throw new IOException(path + ": model file format " + format + " is not supported: this greenspoof reads format "
                     + FORMAT_MAJOR + ".x" + (major > FORMAT_MAJOR ? "; the file was written by a newer greenspoof, upgrade to read it" : ""));
         }
-        r.hyperparameters();
-        r.weights();
+        JsonNode hp = r.hyperparameters();
+        JsonNode weights = r.weights();
         String kindName = r.text(root, "classifier");
         ClassifierKind<?> kind = ClassifierKinds.byFileName(kindName);
         if (kind == null) {
@@ -265,7 +265,7 @@ public final class ClassifierFile {
         r.trainingSeconds();
         Classifier classifier;
         try {
-            classifier = kind.read(r);
+            classifier = kind.read(r, hp, weights);
         } catch (IllegalArgumentException e) {
             throw new IOException(path + ": inconsistent model: " + e.getMessage(), e);
         }

@@ -101,9 +101,7 @@ public abstract sealed class LinearModel extends FittedClassifier<LinearModel.Op
         }
 
         @Override
-        M read(ModelFields f) throws IOException {
-            JsonNode hp = f.hyperparameters();
-            JsonNode w = f.weights();
+        M read(ModelFields f, JsonNode hp, JsonNode w) throws IOException {
             double[] coef = f.doubles(w, "coef");
             Standardizer std = f.standardizer(coef.length);
             Options o = new Options(f.number(hp, "C"), f.balanced(hp), f.bool(hp, "standardize"),

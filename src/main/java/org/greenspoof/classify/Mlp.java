@@ -78,9 +78,7 @@ public final class Mlp extends FittedClassifier<Mlp.Options> {
         }
 
         @Override
-        Mlp read(ModelFields f) throws IOException {
-            JsonNode hp = f.hyperparameters();
-            JsonNode w = f.weights();
+        Mlp read(ModelFields f, JsonNode hp, JsonNode w) throws IOException {
             JsonNode rows = f.rows("hidden_weight");
             int h = rows.size();
             int d = rows.get(0).size();

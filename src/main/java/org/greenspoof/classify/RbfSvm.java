@@ -291,9 +291,7 @@ public final class RbfSvm extends FittedClassifier<RbfSvm.Options> {
         }
 
         @Override
-        RbfSvm read(ModelFields f) throws IOException {
-            JsonNode hp = f.hyperparameters();
-            JsonNode w = f.weights();
+        RbfSvm read(ModelFields f, JsonNode hp, JsonNode w) throws IOException {
             JsonNode rows = f.rows("support_vectors");
             int d = rows.get(0).size();
             float[][] sv = new float[rows.size()][];
