@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.greenspoof.model.ModelFamily;
 
 /**
  * A Hugging Face wav2vec2 / HuBERT / WavLM checkpoint directory: {@code config.json},
@@ -21,7 +20,7 @@ import org.greenspoof.model.ModelFamily;
  *
  * <p>Tensors are addressed by their bare {@code *Model} names (as in {@code Wav2Vec2Model.state_dict()},
  * e.g. {@code encoder.layers.0.attention.q_proj.weight}). The variants of real checkpoints resolve to
- * them: the family's {@link ModelFamily#prefix} ({@code wav2vec2.}, ...) of {@code *ForCTC} and
+ * them: the family's {@link ConfigFamily#prefix} ({@code wav2vec2.}, ...) of {@code *ForCTC} and
  * {@code *ForPreTraining} checkpoints, and the positional conv's weight norm stored as
  * {@code parametrizations.weight.original0/original1} (torch >= 2.1) instead of {@code weight_g/weight_v}.
  * Heads and training-only tensors ({@code lm_head}, {@code quantizer}, {@code project_q},
@@ -64,13 +63,15 @@ public final class Checkpoint implements Closeable {
     /**
      * Opens {@code dir}, reading both configs and resolving the tensor names; the model checks the
      * weights against the config as it takes them (see {@code org.greenspoof.model.Weights}).
+     *
+     * @param families the architectures {@code config.json} may name ({@code ModelFamily.CONFIGS})
      */
-    public static Checkpoint open(Path dir) throws IOException {
+    public static Checkpoint open(Path dir, List<ConfigFamily> families) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir + ": not a checkpoint directory (expected " + CONFIG + " and " + WEIGHTS
                     + " or " + WeightFiles.INDEX + ")");
         }
-        EncoderConfig config = EncoderConfig.load(dir.resolve(CONFIG));
+        EncoderConfig config = EncoderConfig.load(dir.resolve(CONFIG), families);
         PreprocessorConfig pre = PreprocessorConfig.load(dir.resolve(PREPROCESSOR));
         WeightFiles st = WeightFiles.open(dir);
         Path file = st.source();
@@ -78,7 +79,7 @@ public final class Checkpoint implements Closeable {
             Map<String, String> keys = new LinkedHashMap<>();
             List<String> ignored = new ArrayList<>();
             for (String name : st.names()) {
-                String bare = stripPrefix(file, config, name);
+                String bare = stripPrefix(file, config, families, name);
                 if (bare.equals(MASKED_SPEC_EMBED) || IGNORED_PREFIXES.stream().anyMatch(bare::startsWith)) {
                     ignored.add(name);
                     continue;
@@ -96,10 +97,10 @@ public final class Checkpoint implements Closeable {
         }
     }
 
-    private static String stripPrefix(Path file, EncoderConfig config, String name) {
-        for (ModelFamily f : ModelFamily.values()) {
+    private static String stripPrefix(Path file, EncoderConfig config, List<ConfigFamily> families, String name) {
+        for (ConfigFamily f : families) {
             if (name.startsWith(f.prefix() + ".")) {
-                if (f != config.family()) {
+                if (!f.modelType().equals(config.modelType())) {
                     throw new IllegalArgumentException(file + ": tensor '" + name + "' has the prefix '" + f.prefix()
                             + ".' but config.json says model_type '" + config.modelType() + "'");
                 }

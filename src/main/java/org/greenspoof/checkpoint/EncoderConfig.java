@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.greenspoof.model.ModelFamily;
 
 /**
  * The encoder fields of a Hugging Face {@code config.json} (mirrors transformers' {@code Wav2Vec2Config},
@@ -40,9 +39,6 @@ public record EncoderConfig(
         int numBuckets,
         int maxBucketDistance) {
 
-    /** The model types this engine runs ({@link ModelFamily}'s registry). */
-    public static final List<String> MODEL_TYPES = ModelFamily.modelTypes();
-
     // Sane ranges, checked before anything is sized from the config. The largest published model of
     // the family (XLS-R 2B: 48 layers, hidden 1920, intermediate 7680, 7 conv layers of 512, total
     // conv stride 320) sits far inside them; a forged num_hidden_layers of 2^31 made inspect build
@@ -61,7 +57,6 @@ public record EncoderConfig(
     static final int MAX_BUCKETS = 1 << 16;
 
     public EncoderConfig {
-        ModelFamily.of(modelType);
         if (convDim.length > MAX_CONV_LAYERS) {
             throw new IllegalArgumentException("at most " + MAX_CONV_LAYERS + " conv layers, found " + convDim.length);
         }
@@ -115,17 +110,20 @@ public record EncoderConfig(
         }
     }
 
-    /** Reads {@code config.json}; an unknown {@code model_type} or an inconsistent field is a clear error. */
-    public static EncoderConfig load(Path configJson) throws IOException {
+    /**
+     * Reads {@code config.json}; a {@code model_type} not among {@code families} or an inconsistent
+     * field is a clear error.
+     */
+    public static EncoderConfig load(Path configJson, List<ConfigFamily> families) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(configJson);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(configJson + ": no config.json (download it with the weights)");
         }
-        JsonNode root = JsonBinding.readObject(configJson, bytes);
+        JsonNode root = JsonBinding.readObject(configJson, bytes, "a JSON config");
         try {
-            return fromJson(root);
+            return fromJson(root, families);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(configJson + ": " + e.getMessage(), e);
         }
@@ -159,12 +157,9 @@ public record EncoderConfig(
         public Integer maxBucketDistance;
     }
 
-    static EncoderConfig fromJson(JsonNode j) {
+    static EncoderConfig fromJson(JsonNode j, List<ConfigFamily> families) {
         Fields f = JsonBinding.bind(j, Fields.class);
-        if (f.modelType == null) {
-            throw new IllegalArgumentException("no model_type; expected one of " + MODEL_TYPES);
-        }
-        Map<String, Object> own = ModelFamily.of(f.modelType).ownFields();
+        Map<String, Object> own = ConfigFamily.of(f.modelType, families).ownFields();
         if (f.convPosBatchNorm) {
             throw new IllegalArgumentException("conv_pos_batch_norm: true (batch-normalised positional conv) is not supported");
         }
@@ -183,11 +178,6 @@ public record EncoderConfig(
             throw new IllegalArgumentException(key + ": expected a positive integer, found " + i);
         }
         return !own.containsKey(key) ? neutral : value != null ? value : own.get(key);
-    }
-
-    /** The architecture registry entry of {@link #modelType}. */
-    public ModelFamily family() {
-        return ModelFamily.of(modelType);
     }
 
     /** "large" for the pre-LN (stable layer norm) layout of the large / XLS-R checkpoints, else "base". */

@@ -35,7 +35,7 @@ public record PreprocessorConfig(boolean doNormalize, int samplingRate) {
             return DEFAULT;
         }
         byte[] bytes = Files.readAllBytes(file);
-        JsonNode root = JsonBinding.readObject(file, bytes);
+        JsonNode root = JsonBinding.readObject(file, bytes, "a JSON config");
         try {
             Fields f = JsonBinding.bind(root, Fields.class);
             return new PreprocessorConfig(f.doNormalize, f.samplingRate);

@@ -1,9 +1,5 @@
 package org.greenspoof.checkpoint;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.greenspoof.io.FileFormatException;
-import org.greenspoof.io.JsonErrors;
 
 /**
  * The index transformers' {@code save_pretrained} writes beside weights it split into shards
@@ -24,33 +18,30 @@ import org.greenspoof.io.JsonErrors;
  */
 public record ShardIndex(Path file, Map<String, String> weightMap, List<Path> shards) {
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    /** The index as {@link JsonBinding} binds it (in file order: the map is a LinkedHashMap). */
+    static final class Fields {
+        public Map<String, String> weightMap;
+    }
 
     public static ShardIndex read(Path index) throws IOException {
-        byte[] bytes = Files.readAllBytes(index);
-        JsonNode root;
+        Fields f;
         try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) { // Jackson's, or a decoder's when the first bytes made it guess UTF-16/32
-            long at = e instanceof JacksonException j && j.getLocation() != null ? Math.max(0, j.getLocation().getByteOffset()) : 0;
-            throw new FileFormatException(index, at, "a JSON shard index (" + JsonErrors.describe(e) + ")");
+            f = JsonBinding.bind(JsonBinding.readObject(index, Files.readAllBytes(index), "a JSON shard index"), Fields.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(index + ": " + e.getMessage(), e);
         }
-        JsonNode map = root == null ? null : root.get("weight_map");
-        if (map == null || !map.isObject() || map.isEmpty()) {
+        if (f.weightMap == null || f.weightMap.isEmpty()) {
             throw new IllegalArgumentException(index + ": expected a non-empty object \"weight_map\" "
                     + "(tensor name -> shard file name), as transformers' save_pretrained writes");
         }
-        Map<String, String> weightMap = new LinkedHashMap<>();
         List<Path> shards = new ArrayList<>();
         Path dir = index.toAbsolutePath().getParent();
-        for (Map.Entry<String, JsonNode> e : map.properties()) {
-            String shard = e.getValue().asText("");
-            if (!e.getValue().isTextual() || !isPlainFileName(dir, shard)) {
+        for (Map.Entry<String, String> e : f.weightMap.entrySet()) {
+            String shard = e.getValue();
+            if (!isPlainFileName(dir, shard)) {
                 throw new IllegalArgumentException(index + ": weight_map entry '" + e.getKey()
-                        + "' must name a shard file in the index's folder, found " + e.getValue());
+                        + "' must name a shard file in the index's folder, found \"" + shard + "\"");
             }
-            weightMap.put(e.getKey(), shard);
             Path p = dir.resolve(shard);
             if (!shards.contains(p)) {
                 if (!Files.isRegularFile(p)) {
@@ -61,7 +52,7 @@ public record ShardIndex(Path file, Map<String, String> weightMap, List<Path> sh
             }
         }
         shards.sort(null);
-        return new ShardIndex(index, Collections.unmodifiableMap(weightMap), List.copyOf(shards));
+        return new ShardIndex(index, Collections.unmodifiableMap(f.weightMap), List.copyOf(shards));
     }
 
     /** A name that resolves to a file directly inside {@code dir} on this platform (no separator, drive or "..") . */

@@ -62,6 +62,20 @@ public final class ClassifierFile {
     /** What the embeddings were made from and what the classifier was trained on. */
     public record Provenance(String encoder, String encoderSha256, Integer layer, String pooling,
                              TrainingData trainingData) {
+
+        /**
+         * What embeddings the classifier takes, under the model file's keys in its order (encoder,
+         * encoder_sha256, layer, pooling; null values kept): the one spelling the file and the
+         * service's GET /v1/model both write.
+         */
+        public Map<String, Object> embeddingFields() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("encoder", encoder);
+            m.put("encoder_sha256", encoderSha256);
+            m.put("layer", layer);
+            m.put("pooling", pooling);
+            return m;
+        }
     }
 
     /**
@@ -170,14 +184,7 @@ public final class ClassifierFile {
         root.put("threshold", threshold);
         root.put("score", SCORE_CONVENTION);
         ObjectNode prov = root.putObject("provenance");
-        prov.put("encoder", provenance.encoder());
-        prov.put("encoder_sha256", provenance.encoderSha256());
-        if (provenance.layer() == null) {
-            prov.putNull("layer");
-        } else {
-            prov.put("layer", provenance.layer());
-        }
-        prov.put("pooling", provenance.pooling());
+        prov.setAll((ObjectNode) JSON.valueToTree(provenance.embeddingFields()));
         TrainingData td = provenance.trainingData();
         if (td == null) {
             prov.putNull("training_data");
@@ -247,8 +254,8 @@ public final class ClassifierFile {
             throw new IOException(path + ": model file format " + format + " is not supported: this greenspoof reads format "
                     + FORMAT_MAJOR + ".x" + (major > FORMAT_MAJOR ? "; the file was written by a newer greenspoof, upgrade to read it" : ""));
         }
-        r.hyperparameters();
-        r.weights();
+        JsonNode hp = r.hyperparameters();
+        JsonNode weights = r.weights();
         String kindName = r.text(root, "classifier");
         ClassifierKind<?> kind = ClassifierKinds.byFileName(kindName);
         if (kind == null) {
@@ -258,7 +265,7 @@ public final class ClassifierFile {
         r.trainingSeconds();
         Classifier classifier;
         try {
-            classifier = kind.read(r);
+            classifier = kind.read(r, hp, weights);
         } catch (IllegalArgumentException e) {
             throw new IOException(path + ": inconsistent model: " + e.getMessage(), e);
         }

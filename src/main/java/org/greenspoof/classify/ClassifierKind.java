@@ -1,5 +1,6 @@
 package org.greenspoof.classify;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
@@ -67,8 +68,11 @@ public abstract class ClassifierKind<C extends Classifier> {
     /** Writes the trained parameters into the model file's {@code weights} object. */
     abstract void writeWeights(C classifier, ObjectNode weights);
 
-    /** Reads a classifier of this kind back from a model file. */
-    abstract C read(ModelFields file) throws IOException;
+    /**
+     * Reads a classifier of this kind back from a model file, given its {@code hyperparameters}
+     * and {@code weights} objects (which {@link ClassifierFile} has checked are objects).
+     */
+    abstract C read(ModelFields file, JsonNode hp, JsonNode weights) throws IOException;
 
     final void write(Classifier classifier, ObjectNode weights) {
         writeWeights(type.cast(classifier), weights);

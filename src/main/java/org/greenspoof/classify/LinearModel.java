@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * penalised. The standardiser is folded into the weights, so neither training nor scoring copies
  * the rows. Coefficients live in the standardised space when {@link Options#standardize()} is set.
  */
-public abstract sealed class LinearModel implements Classifier permits LogisticRegression, LinearSvm {
+public abstract sealed class LinearModel extends FittedClassifier<LinearModel.Options> permits LogisticRegression, LinearSvm {
 
     private static final Logger LOG = Logger.getLogger(LinearModel.class.getName());
 
@@ -29,7 +29,8 @@ public abstract sealed class LinearModel implements Classifier permits LogisticR
      * @param tolerance     max-norm of the gradient of the objective divided by {@code C * sum(s)} at which to stop
      * @param maxIterations L-BFGS iteration cap
      */
-    public record Options(double c, boolean balanced, boolean standardize, double tolerance, int maxIterations) {
+    public record Options(double c, boolean balanced, boolean standardize, double tolerance, int maxIterations)
+            implements Preparation {
         /** Defaults: C 1, balanced, standardised, gradient 1e-10, up to 100000 iterations. */
         public static final Options DEFAULT = new Options(1.0, true, true, 1e-10, 100_000);
 
@@ -100,9 +101,7 @@ public abstract sealed class LinearModel implements Classifier permits LogisticR
         }
 
         @Override
-        M read(ModelFields f) throws IOException {
-            JsonNode hp = f.hyperparameters();
-            JsonNode w = f.weights();
+        M read(ModelFields f, JsonNode hp, JsonNode w) throws IOException {
             double[] coef = f.doubles(w, "coef");
             Standardizer std = f.standardizer(coef.length);
             Options o = new Options(f.number(hp, "C"), f.balanced(hp), f.bool(hp, "standardize"),
@@ -144,24 +143,20 @@ public abstract sealed class LinearModel implements Classifier permits LogisticR
         abstract double derivative(double t, double z);
     }
 
-    private final Standardizer standardizer;
     private final double[] coef;
     private final double intercept;
-    private final Options options;
-    private final double trainingSeconds;
     /** Coefficients and intercept folded with the standardiser, so scoring is one dot product. */
     private final double[] rawCoef;
     private final double rawIntercept;
 
-    LinearModel(Standardizer standardizer, double[] coef, double intercept, Options options, double trainingSeconds) {
+    LinearModel(Kind<?> kind, Standardizer standardizer, double[] coef, double intercept, Options options,
+                double trainingSeconds) {
+        super(kind, standardizer, options, trainingSeconds);
         if (coef.length != standardizer.dimension()) {
             throw new IllegalArgumentException(coef.length + " coefficients for " + standardizer.dimension() + " features");
         }
-        this.standardizer = standardizer;
         this.coef = coef.clone();
         this.intercept = intercept;
-        this.options = options;
-        this.trainingSeconds = trainingSeconds;
         this.rawCoef = new double[coef.length];
         double b = intercept;
         for (int j = 0; j < coef.length; j++) {
@@ -277,38 +272,18 @@ public abstract sealed class LinearModel implements Classifier permits LogisticR
     }
 
     @Override
-    public int dimension() {
-        return coef.length;
-    }
-
-    @Override
     public int parameterCount() {
         return coef.length + 1;
-    }
-
-    @Override
-    public double trainingSeconds() {
-        return trainingSeconds;
     }
 
     @Override
     public Map<String, Object> hyperparameters() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("C", options.c());
-        m.put("class_weight", options.balanced() ? "balanced" : "none");
-        m.put("standardize", options.standardize());
+        putPreparation(m);
         m.put("tolerance", options.tolerance());
         m.put("max_iterations", options.maxIterations());
         return m;
-    }
-
-    @Override
-    public Standardizer standardizer() {
-        return standardizer;
-    }
-
-    public Options options() {
-        return options;
     }
 
     /** Coefficients in the standardised space (a copy). */

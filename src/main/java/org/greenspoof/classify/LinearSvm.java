@@ -14,7 +14,7 @@ public final class LinearSvm extends LinearModel {
             "linear SVM (sklearn LinearSVC, squared hinge)", LinearSvm.class, LinearSvm::new, LinearSvm::fit);
 
     public LinearSvm(Standardizer standardizer, double[] coef, double intercept, Options options, double trainingSeconds) {
-        super(standardizer, coef, intercept, options, trainingSeconds);
+        super(KIND, standardizer, coef, intercept, options, trainingSeconds);
     }
 
     /**
@@ -25,10 +25,5 @@ public final class LinearSvm extends LinearModel {
     public static LinearSvm fit(float[][] x, int[] y, Options options) {
         Fit f = LinearModel.fit(x, y, options, Loss.SQUARED_HINGE, true, "linear SVM");
         return new LinearSvm(f.standardizer(), f.coef(), f.intercept(), options, f.seconds());
-    }
-
-    @Override
-    public Kind<LinearSvm> kind() {
-        return KIND;
     }
 }

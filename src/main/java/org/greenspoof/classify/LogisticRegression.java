@@ -18,7 +18,7 @@ public final class LogisticRegression extends LinearModel {
      */
     public LogisticRegression(Standardizer standardizer, double[] coef, double intercept, Options options,
                               double trainingSeconds) {
-        super(standardizer, coef, intercept, options, trainingSeconds);
+        super(KIND, standardizer, coef, intercept, options, trainingSeconds);
     }
 
     /**
@@ -29,10 +29,5 @@ public final class LogisticRegression extends LinearModel {
     public static LogisticRegression fit(float[][] x, int[] y, Options options) {
         Fit f = LinearModel.fit(x, y, options, Loss.LOGISTIC, false, "logistic regression");
         return new LogisticRegression(f.standardizer(), f.coef(), f.intercept(), options, f.seconds());
-    }
-
-    @Override
-    public Kind<LogisticRegression> kind() {
-        return KIND;
     }
 }

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * so a seed gives the same model on every run. From the same initial weights, full-batch training
  * retraces scikit-learn's {@code MLPClassifier} (adam) to rounding (MlpParityTest).
  */
-public final class Mlp implements Classifier {
+public final class Mlp extends FittedClassifier<Mlp.Options> {
 
     /** Kind {@code mlp}. */
     public static final Kind KIND = new Kind();
@@ -78,13 +78,8 @@ public final class Mlp implements Classifier {
         }
 
         @Override
-        Mlp read(ModelFields f) throws IOException {
-            JsonNode hp = f.hyperparameters();
-            JsonNode w = f.weights();
-            JsonNode rows = w.get("hidden_weight");
-            if (rows == null || !rows.isArray() || rows.isEmpty()) {
-                throw f.error("weights.hidden_weight must be a non-empty array of rows");
-            }
+        Mlp read(ModelFields f, JsonNode hp, JsonNode w) throws IOException {
+            JsonNode rows = f.rows("hidden_weight");
             int h = rows.size();
             int d = rows.get(0).size();
             Activation act;
@@ -143,7 +138,7 @@ public final class Mlp implements Classifier {
      */
     public record Options(int hidden, Activation activation, double alpha, double learningRate, int batchSize,
                           int maxEpochs, double validationFraction, int patience, double tolerance, long seed,
-                          boolean balanced, boolean standardize) {
+                          boolean balanced, boolean standardize) implements Preparation {
         /** scikit-learn's defaults where they exist (alpha 1e-4, Adam 1e-3, batch 200, patience 10, tol 1e-4). */
         public static final Options DEFAULT = new Options(32, Activation.RELU, 1e-4, 1e-3, 200, 200, 0.1, 10, 1e-4,
                 42L, true, true);
@@ -168,13 +163,10 @@ public final class Mlp implements Classifier {
     private static final double BETA2 = 0.999;
     private static final double ADAM_EPS = 1e-8;
 
-    private final Standardizer standardizer;
-    private final Options options;
     private final int d;
     private final int h;
     /** Flat parameters: W1 [h][d] row-major | b1 [h] | w2 [h] | b2. */
     private final double[] theta;
-    private final double trainingSeconds;
     private final int epochs;
     /** W1 and b1 folded with the standardiser, so scoring raw features allocates nothing. */
     private final double[] rawW1;
@@ -184,15 +176,13 @@ public final class Mlp implements Classifier {
      * @param theta flat parameters: hidden weights [hidden][d] row-major, hidden biases, output weights, output bias
      */
     public Mlp(Standardizer standardizer, Options options, double[] theta, double trainingSeconds, int epochs) {
-        this.standardizer = standardizer;
-        this.options = options;
+        super(KIND, standardizer, options, trainingSeconds);
         this.d = standardizer.dimension();
         this.h = options.hidden();
         if (theta.length != count(d, h)) {
             throw new IllegalArgumentException("MLP " + d + "-" + h + "-1 needs " + count(d, h) + " parameters, got " + theta.length);
         }
         this.theta = theta.clone();
-        this.trainingSeconds = trainingSeconds;
         this.epochs = epochs;
         this.rawW1 = new double[h * d];
         this.rawB1 = new double[h];
@@ -466,23 +456,8 @@ public final class Mlp implements Classifier {
     }
 
     @Override
-    public int dimension() {
-        return d;
-    }
-
-    @Override
     public int parameterCount() {
         return theta.length;
-    }
-
-    @Override
-    public double trainingSeconds() {
-        return trainingSeconds;
-    }
-
-    @Override
-    public Kind kind() {
-        return KIND;
     }
 
     @Override
@@ -498,18 +473,8 @@ public final class Mlp implements Classifier {
         mp.put("patience", options.patience());
         mp.put("tolerance", options.tolerance());
         mp.put("seed", options.seed());
-        mp.put("class_weight", options.balanced() ? "balanced" : "none");
-        mp.put("standardize", options.standardize());
+        putPreparation(mp);
         return mp;
-    }
-
-    @Override
-    public Standardizer standardizer() {
-        return standardizer;
-    }
-
-    public Options options() {
-        return options;
     }
 
     /** Epochs run before early stopping (0 for a model loaded from a file that did not record it). */

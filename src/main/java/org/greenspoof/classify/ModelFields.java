@@ -37,6 +37,18 @@ final class ModelFields {
         return object(root, "weights");
     }
 
+    /**
+     * The weights' array {@code name} of one array per row (hidden units, support vectors): non-empty,
+     * so the first row's length gives the dimension the caller reads every row at.
+     */
+    JsonNode rows(String name) throws IOException {
+        JsonNode rows = weights().get(name);
+        if (rows == null || !rows.isArray() || rows.isEmpty()) {
+            throw error("weights." + name + " must be a non-empty array of rows");
+        }
+        return rows;
+    }
+
     double trainingSeconds() throws IOException {
         return number(root, "training_seconds");
     }

@@ -22,7 +22,7 @@ import org.greenspoof.kernels.KernelProvider;
  * factor 1 is sklearn's {@code 'scale'}. Its parameters are the support vectors and their
  * coefficients plus the intercept: {@code n_sv * (d + 1) + 1}, against {@code d + 1} for a linear model.
  */
-public final class RbfSvm implements Classifier {
+public final class RbfSvm extends FittedClassifier<RbfSvm.Options> {
 
     /** Kind {@code rbf-svm}, written as {@code rbf_svm}. */
     public static final Kind KIND = new Kind();
@@ -37,7 +37,7 @@ public final class RbfSvm implements Classifier {
      * @param cacheMb     kernel-row cache in MiB (sklearn's cache_size)
      */
     public record Options(double c, double gammaFactor, boolean balanced, boolean standardize, double tolerance,
-                          boolean shrinking, int cacheMb) {
+                          boolean shrinking, int cacheMb) implements Preparation {
         /** sklearn's defaults (C 1, gamma 'scale', tol 1e-3, shrinking, 200 MB), balanced and standardised as greenspoof's other kinds. */
         public static final Options DEFAULT = new Options(1.0, 1.0, true, true, 1e-3, true, 200);
 
@@ -56,8 +56,6 @@ public final class RbfSvm implements Classifier {
         }
     }
 
-    private final Standardizer standardizer;
-    private final Options options;
     private final double gamma;
     /** Support vectors in the standardised space, [n_sv][d]: training rows, which are float32. */
     private final float[][] supportVectors;
@@ -65,7 +63,6 @@ public final class RbfSvm implements Classifier {
     private final double intercept;
     private final int[] support;
     private final long iterations;
-    private final double trainingSeconds;
     /** Support vectors mapped back to raw features, and 1 / scale^2, so scoring allocates nothing. */
     private final double[][] rawCentres;
     private final double[] inverseVariance;
@@ -76,6 +73,7 @@ public final class RbfSvm implements Classifier {
      */
     RbfSvm(Standardizer standardizer, Options options, double gamma, float[][] supportVectors, double[] coef,
            double intercept, int[] support, long iterations, double trainingSeconds) {
+        super(KIND, standardizer, options, trainingSeconds);
         int d = standardizer.dimension();
         if (supportVectors.length != coef.length || supportVectors.length == 0) {
             throw new IllegalArgumentException(supportVectors.length + " support vectors for " + coef.length
@@ -84,8 +82,6 @@ public final class RbfSvm implements Classifier {
         if (!(gamma > 0) || !Double.isFinite(gamma)) {
             throw new IllegalArgumentException("gamma must be a positive finite number, got " + gamma);
         }
-        this.standardizer = standardizer;
-        this.options = options;
         this.gamma = gamma;
         this.supportVectors = new float[supportVectors.length][];
         this.rawCentres = new double[supportVectors.length][d];
@@ -107,7 +103,6 @@ public final class RbfSvm implements Classifier {
         this.intercept = intercept;
         this.support = support.clone();
         this.iterations = iterations;
-        this.trainingSeconds = trainingSeconds;
     }
 
     /**
@@ -202,11 +197,6 @@ public final class RbfSvm implements Classifier {
         return z;
     }
 
-    @Override
-    public int dimension() {
-        return standardizer.dimension();
-    }
-
     /** Support vectors x dimension, their coefficients and the intercept. */
     @Override
     public int parameterCount() {
@@ -214,35 +204,15 @@ public final class RbfSvm implements Classifier {
     }
 
     @Override
-    public double trainingSeconds() {
-        return trainingSeconds;
-    }
-
-    @Override
-    public Kind kind() {
-        return KIND;
-    }
-
-    @Override
     public Map<String, Object> hyperparameters() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("C", options.c());
         m.put("gamma_factor", options.gammaFactor());
-        m.put("class_weight", options.balanced() ? "balanced" : "none");
-        m.put("standardize", options.standardize());
+        putPreparation(m);
         m.put("tolerance", options.tolerance());
         m.put("shrinking", options.shrinking());
         m.put("cache_mb", options.cacheMb());
         return m;
-    }
-
-    @Override
-    public Standardizer standardizer() {
-        return standardizer;
-    }
-
-    public Options options() {
-        return options;
     }
 
     /** The kernel width used: the gamma factor times sklearn's {@code 'scale'} on the training data. */
@@ -321,13 +291,8 @@ public final class RbfSvm implements Classifier {
         }
 
         @Override
-        RbfSvm read(ModelFields f) throws IOException {
-            JsonNode hp = f.hyperparameters();
-            JsonNode w = f.weights();
-            JsonNode rows = w.get("support_vectors");
-            if (rows == null || !rows.isArray() || rows.isEmpty()) {
-                throw f.error("weights.support_vectors must be a non-empty array of rows");
-            }
+        RbfSvm read(ModelFields f, JsonNode hp, JsonNode w) throws IOException {
+            JsonNode rows = f.rows("support_vectors");
             int d = rows.get(0).size();
             float[][] sv = new float[rows.size()][];
             for (int s = 0; s < sv.length; s++) {

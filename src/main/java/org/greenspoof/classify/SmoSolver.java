@@ -133,6 +133,22 @@ final class SmoSolver {
         status[i] = alpha[i] >= cp[i] ? UPPER : alpha[i] <= 0 ? LOWER : FREE;
     }
 
+    /**
+     * Brings alpha[a] back to its bound {@code ca} (or alpha[b] up to 0) along alpha[a] + alpha[b] =
+     * sum: LIBSVM's clipping for a same-label pair, once per member of the pair.
+     */
+    private void clipToSum(int a, int b, double ca, double sum) {
+        if (sum > ca) {
+            if (alpha[a] > ca) {
+                alpha[a] = ca;
+                alpha[b] = sum - ca;
+            }
+        } else if (alpha[b] < 0) {
+            alpha[b] = 0;
+            alpha[a] = sum;
+        }
+    }
+
     /** Optimises the pair (i, j) analytically within the box and updates the gradients. */
     private void step(int i, int j) {
         float[] qi = q.row(i, activeSize);
@@ -169,24 +185,8 @@ final class SmoSolver {
             double sum = alpha[i] + alpha[j];
             alpha[i] -= delta;
             alpha[j] += delta;
-            if (sum > ci) {
-                if (alpha[i] > ci) {
-                    alpha[i] = ci;
-                    alpha[j] = sum - ci;
-                }
-            } else if (alpha[j] < 0) {
-                alpha[j] = 0;
-                alpha[i] = sum;
-            }
-            if (sum > cj) {
-                if (alpha[j] > cj) {
-                    alpha[j] = cj;
-                    alpha[i] = sum - cj;
-                }
-            } else if (alpha[i] < 0) {
-                alpha[i] = 0;
-                alpha[j] = sum;
-            }
+            clipToSum(i, j, ci, sum);
+            clipToSum(j, i, cj, sum);
         }
         double dI = alpha[i] - oldI, dJ = alpha[j] - oldJ;
         for (int k = 0; k < activeSize; k++) {

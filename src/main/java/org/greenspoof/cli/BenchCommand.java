@@ -18,8 +18,8 @@ import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.ThreadPool;
 import org.greenspoof.model.SpeechEncoder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,15 +44,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final int SAMPLE_RATE = 16000;
 
-    @Option(names = "--encoder", paramLabel = "DIR", description = "Encoder checkpoint folder: config.json, "
-            + "preprocessor_config.json, model.safetensors (required).")
-    Path model;
-
-    /** The old spelling of --encoder, kept working for existing scripts. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        model = dir;
-    }
+    @Mixin
+    EncoderOption encoderDir;
 
     @Option(names = "--seconds", split = ",", paramLabel = "S", defaultValue = "1,4,10",
             description = "Input lengths in seconds.")
@@ -106,9 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (model == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--encoder=DIR'");
-        }
+        Path model = encoderDir.required();
         if (runs < 1 || warmup < 0 || !(jitWarmup >= 0)) {
             throw new IllegalArgumentException("--runs must be >= 1, --warmup and --jit-warmup >= 0");
         }
@@ -257,7 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private String toTable(List<Result> results, int cores) {
         StringBuilder sb = new StringBuilder();
-        sb.append("model ").append(model).append(System.lineSeparator());
+        sb.append("model ").append(encoderDir.dir).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "JDK %s, %d cores, kernels: %s%n", jdk(), cores, KernelProvider.reason()));
         sb.append(String.format(Locale.ROOT, "%8s %7s %9s %6s %9s %7s %7s %9s %7s %8s%n", "seconds", "threads",
                 "max_layer", "frames", "median_s", "rtf", "gflops", "cpu_s", "load_s", "rss_mb"));

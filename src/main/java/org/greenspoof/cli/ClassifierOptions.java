@@ -1,6 +1,7 @@
 package org.greenspoof.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code --classifier} and the encoder it was trained on: what detect and serve load a Detector from. */
@@ -9,12 +10,9 @@ final class ClassifierOptions {
             description = "Encoder checkpoint folder the classifier was trained on (omit for an LFCC classifier).")
     Path encoder;
 
-    /** The old spelling of --encoder, kept working for existing scripts. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        encoder = dir;
-    }
+    @Mixin
+    OldModelOption oldSpelling;
 
-    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
-    Path classifier;
+    @Mixin
+    ClassifierFileOption classifier;
 }

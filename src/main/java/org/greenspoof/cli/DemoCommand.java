@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.greenspoof.classify.ClassifierKind;
-import org.greenspoof.classify.LogisticRegression;
 import org.greenspoof.dataset.Datasets;
 import org.greenspoof.dataset.Label;
 import org.greenspoof.dataset.Utterance;
@@ -36,26 +34,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--encoder", paramLabel = "DIR", description = "Encoder checkpoint folder (default: the LFCC front-end).")
     Path model;
 
-    /** The old spelling of --encoder, kept working for existing scripts. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        model = dir;
-    }
+    @Mixin
+    OldModelOption oldSpelling;
 
     @Option(names = "--layers", paramLabel = "LIST", description = "Encoder layers to embed (default: all).")
     String layers;
 
-    // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
-    @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
-            completionCandidates = KindConverter.Names.class,
-            description = "Classifier kind to train: ${COMPLETION-CANDIDATES}.")
-    ClassifierKind<?> classifier = LogisticRegression.KIND;
-
-    /** The old spelling of --kind. */
-    @Option(names = "--classifier", hidden = true, paramLabel = "KIND", converter = KindConverter.class)
-    void oldClassifierOption(ClassifierKind<?> kind) {
-        classifier = kind;
-    }
+    @Mixin
+    KindOption classifier;
 
     @Option(names = "--work", paramLabel = "DIR", description = "Working folder (default: a new temporary folder).")
     Path work;
@@ -127,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
         String layer = bestLayer(stores, dir, asvArgs);
         Path modelFile = dir.resolve("model.json");
         List<String> train = new ArrayList<>(List.of("train", "--train", stores.resolve("train").toString(), "--dev",
-                stores.resolve("dev").toString(), "--kind", classifier.cliName(), "--out", modelFile.toString()));
+                stores.resolve("dev").toString(), "--kind", classifier.kind.cliName(), "--out", modelFile.toString()));
         if (layer != null) {
             train.addAll(List.of("--layer", layer));
         }

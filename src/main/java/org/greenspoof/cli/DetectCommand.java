@@ -71,9 +71,8 @@ final class DetectCommand implements Callable<Integer> {
             description = "Draw one input's timeline (waveform, window scores, threshold, spoofed stretches).")
     Path plot;
 
-    @Option(names = "--on-error", defaultValue = "skip", paramLabel = "skip|fail",
-            description = "An unreadable file is reported and skipped (skip) or stops the run (fail).")
-    String onError;
+    @Mixin
+    OnErrorOption onError;
 
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR|@LIST", description = "Audio files, folders of them, or @files listing them.")
     List<Path> files;
@@ -86,7 +85,7 @@ final class DetectCommand implements Callable<Integer> {
         if (json && csv) {
             throw new IllegalArgumentException("--json and --csv exclude each other");
         }
-        EmbedJob.OnError mode = EmbedJob.OnError.parse(onError);
+        EmbedJob.OnError mode = onError.mode();
         Windowing windowing = new Windowing(window, hop == null ? window / 2 : hop, wholeUpTo);
         List<Path> inputs = expand(files);
         if (plot != null && inputs.size() != 1) {
@@ -101,7 +100,7 @@ final class DetectCommand implements Callable<Integer> {
         }
         int bonafide = 0, spoof = 0;
         List<String> failed = new ArrayList<>();
-        try (Detector d = Detector.load(loaded.classifier, loaded.encoder, threshold)) {
+        try (Detector d = Detector.load(loaded.classifier.file, loaded.encoder, threshold)) {
             for (Path f : inputs) {
                 Report r;
                 try {

@@ -44,9 +44,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "STORE", description = "Embedding store folder.")
     Path out;
 
-    @Option(names = "--on-error", defaultValue = "skip", paramLabel = "skip|fail",
-            description = "An unreadable utterance is skipped and listed (skip) or stops the run (fail).")
-    String onError;
+    @Mixin
+    OnErrorOption onError;
 
     @Option(names = "--shard-size", defaultValue = "256", paramLabel = "N",
             description = "Utterances per committed shard (what a crash can lose).")
@@ -72,7 +71,7 @@ final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunMeter meter = new RunMeter(report.energy()); // model loading counts too
         Outputs.checkFolderToCreate("--out", out);
-        EmbedJob.OnError mode = EmbedJob.OnError.parse(onError);
+        EmbedJob.OnError mode = onError.mode();
         Datasets.Format format = Datasets.detect(dataset);
         ShardSpec part = shard == null ? null : parseShard(shard);
         List<Utterance> listed = Datasets.read(dataset, partition);

@@ -7,6 +7,7 @@ import org.greenspoof.frontend.EncoderEmbedder;
 import org.greenspoof.frontend.LfccEmbedder;
 import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.store.Embedder;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What turns audio into embeddings: an encoder checkpoint or the LFCC front-end, and how it uses the cores. */
@@ -20,11 +21,8 @@ final class FrontendOptions {
             description = "Hugging Face encoder checkpoint folder (config.json, preprocessor_config.json, model.safetensors).")
     Path model;
 
-    /** The old spelling of --encoder, kept working for existing scripts. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        model = dir;
-    }
+    @Mixin
+    OldModelOption oldSpelling;
 
     @Option(names = "--layers", paramLabel = "LIST",
             description = "Layers to store: 6, 0-12 or 0,3,6-8 (0 = CNN features, k = transformer layer k). "

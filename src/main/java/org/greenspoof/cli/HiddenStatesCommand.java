@@ -5,12 +5,9 @@ import java.util.concurrent.Callable;
 import org.greenspoof.audio.AudioReader;
 import org.greenspoof.io.Npy;
 import org.greenspoof.model.SpeechEncoder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code greenspoof hidden-states}: HF's hidden_states[0..K] of one utterance as a .npy file. */
 @Command(name = "hidden-states",
@@ -22,18 +19,8 @@ import picocli.CommandLine.Spec;
                 + "preprocessor_config.json says.")
 public final class HiddenStatesCommand implements Callable<Integer> {
 
-    @Option(names = "--encoder", paramLabel = "DIR", description = "Encoder checkpoint folder: config.json, "
-            + "preprocessor_config.json, model.safetensors (required).")
-    Path model;
-
-    /** The old spelling of --encoder, kept working for existing scripts. */
-    @Option(names = "--model", hidden = true, paramLabel = "DIR")
-    void oldModelOption(Path dir) {
-        model = dir;
-    }
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    EncoderOption encoderDir;
 
     @Option(names = "--audio", required = true, paramLabel = "FILE", description = "FLAC, WAV, MP3 or Ogg Vorbis file.")
     Path audio;
@@ -60,9 +47,7 @@ public final class HiddenStatesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (model == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--encoder=DIR'");
-        }
+        Path model = encoderDir.required();
         Outputs.checkFile("--out", out);
         if (features != null) {
             Outputs.checkFile("--features", features);

@@ -20,6 +20,7 @@ import org.greenspoof.checkpoint.ShardIndex;
 import org.greenspoof.checkpoint.TensorInfo;
 import org.greenspoof.checkpoint.TorchCheckpoint;
 import org.greenspoof.checkpoint.WeightFiles;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.model.SpeechEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,12 +94,12 @@ final class InspectCommand implements Callable<Integer> {
         out.put("parameters", params);
         String check = null;
         if (dir != null && Files.exists(dir.resolve(Checkpoint.CONFIG))) {
-            EncoderConfig c = EncoderConfig.load(dir.resolve(Checkpoint.CONFIG));
+            EncoderConfig c = EncoderConfig.load(dir.resolve(Checkpoint.CONFIG), ModelFamily.CONFIGS);
             out.set("config", JSON.valueToTree(c));
             out.put("config_summary", c.toString());
             out.set("preprocessor", JSON.valueToTree(PreprocessorConfig.load(dir.resolve(Checkpoint.PREPROCESSOR))));
             if (!torch) {
-                try (Checkpoint cp = Checkpoint.open(dir)) {
+                try (Checkpoint cp = Checkpoint.open(dir, ModelFamily.CONFIGS)) {
                     out.put("encoder_parameters", SpeechEncoder.check(cp));
                     ArrayNode ignored = out.putArray("ignored");
                     cp.ignored().forEach(ignored::add);

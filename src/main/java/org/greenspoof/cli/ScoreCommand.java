@@ -16,6 +16,7 @@ import org.greenspoof.metrics.ScoreFiles;
 import org.greenspoof.store.EmbeddingStore;
 import org.greenspoof.store.StoreInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Scores a store with a trained classifier, in the ASVspoof CM score format. */
@@ -25,8 +26,8 @@ import picocli.CommandLine.Option;
                 + "`greenspoof eval --scores FILE` reads it."})
 final class ScoreCommand implements Callable<Integer> {
 
-    @Option(names = "--classifier", required = true, paramLabel = "CLASSIFIER.json", description = "Classifier file from train.")
-    Path classifier;
+    @Mixin
+    ClassifierFileOption classifier;
 
     @Option(names = "--store", required = true, paramLabel = "STORE", description = "Embeddings to score.")
     Path storePath;
@@ -40,11 +41,11 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Outputs.checkFile("--out", out);
-        ClassifierFile.Model model = ClassifierFile.read(classifier);
+        ClassifierFile.Model model = ClassifierFile.read(classifier.file);
         EmbeddingStore store = EmbeddingStore.open(storePath);
         StoreInfo info = store.info();
         int index = Compatibility.check("store " + storePath, info.model(), info.modelSha256(), info.layers(),
-                info.pooling(), info.dim(), model, classifier.toString());
+                info.pooling(), info.dim(), model, classifier.file.toString());
         float[][] x = store.layer(info.layers()[index]);
         List<EmbeddingStore.Entry> entries = store.entries();
         double[] scores = model.classifier().scores(x);

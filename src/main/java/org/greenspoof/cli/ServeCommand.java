@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         DetectionServer.Settings settings = new DetectionServer.Settings(address, token, maxUploadMb << 20,
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers, queue,
                 Duration.ofSeconds(timeLimit), audioLimits.limits());
-        Detector detector = Detector.load(loaded.classifier, loaded.encoder);
+        Detector detector = Detector.load(loaded.classifier.file, loaded.encoder);
         DetectionServer server;
         try {
             server = DetectionServer.start(detector, settings);
@@ -84,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "greenspoof-serve-stop"));
         String host = address.getAddress().isLoopbackAddress() ? address.getAddress().getHostAddress() : bind;
-        System.err.println("greenspoof serve: " + loaded.classifier + " on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        System.err.println("greenspoof serve: " + loaded.classifier.file + " on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + server.port() + "/ (workers " + settings.workers() + ", queue " + queue + ", uploads up to " + maxUploadMb
                 + " MiB, " + timeLimit + " s per request" + (token == null ? "" : ", bearer token required") + ")");
         if (!address.getAddress().isLoopbackAddress() && token == null) {

@@ -11,9 +11,7 @@ import java.util.concurrent.Callable;
 import org.greenspoof.classify.Calibration;
 import org.greenspoof.classify.Classifier;
 import org.greenspoof.classify.ClassifierFile;
-import org.greenspoof.classify.ClassifierKind;
 import org.greenspoof.classify.GridSearch;
-import org.greenspoof.classify.LogisticRegression;
 import org.greenspoof.classify.TrainingDistribution;
 import org.greenspoof.report.RunMeter;
 import org.greenspoof.report.RunReport;
@@ -41,17 +39,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layer", paramLabel = "K", description = "Layer to train on (default: the store's only layer).")
     Integer layer;
 
-    // An initial value, not defaultValue: picocli applies defaultValue after parsing, over what the alias set.
-    @Option(names = "--kind", paramLabel = "KIND", converter = KindConverter.class,
-            completionCandidates = KindConverter.Names.class,
-            description = "Classifier kind: ${COMPLETION-CANDIDATES} (listed below).")
-    ClassifierKind<?> classifier = LogisticRegression.KIND;
-
-    /** The old spelling of --kind (--classifier names a classifier file in score and detect). */
-    @Option(names = "--classifier", hidden = true, paramLabel = "KIND", converter = KindConverter.class)
-    void oldClassifierOption(ClassifierKind<?> kind) {
-        classifier = kind;
-    }
+    @Mixin
+    KindOption classifier;
 
     @Mixin
     Grid grid;
@@ -71,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
         Outputs.checkFile("--out", out);
         RunMeter meter = new RunMeter(report.energy());
         StoreData tr = StoreData.load(train, layer);
-        List<GridSearch.Candidate> candidates = grid.candidates(classifier);
+        List<GridSearch.Candidate> candidates = grid.candidates(classifier.kind);
         PrintStream text = Json.text(json);
         ObjectNode o = Json.object();
         ArrayNode trials = o.putArray("grid");
@@ -94,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             o.put("chosen_at_grid_end", !r.chosenAtEdge().isEmpty());
             if (!r.chosenAtEdge().isEmpty()) {
-                text.println(Grid.edgeNote(classifier, r.chosenAtEdge(), "train"));
+                text.println(Grid.edgeNote(classifier.kind, r.chosenAtEdge(), "train"));
             }
             best = r.best();
             threshold = r.threshold();

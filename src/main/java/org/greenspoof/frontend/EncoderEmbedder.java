@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.kernels.Kernels;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.model.SpeechEncoder;
 import org.greenspoof.store.Embedder;
 
@@ -42,7 +43,7 @@ public final class EncoderEmbedder implements Embedder.Factory {
             default -> throw new IllegalArgumentException("pooling must be mean or meanstd, not " + pooling);
         };
         String sha;
-        try (Checkpoint ck = Checkpoint.open(dir)) {
+        try (Checkpoint ck = Checkpoint.open(dir, ModelFamily.CONFIGS)) {
             sha = ck.sha256();
         }
         SpeechEncoder enc = SpeechEncoder.load(dir, kernels);

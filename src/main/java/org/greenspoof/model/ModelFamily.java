@@ -3,6 +3,7 @@ package org.greenspoof.model;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.greenspoof.checkpoint.ConfigFamily;
 import org.greenspoof.checkpoint.EncoderConfig;
 
 /**
@@ -11,7 +12,8 @@ import org.greenspoof.checkpoint.EncoderConfig;
  * (transformers' {@code base_model_prefix}, which need not equal the model type: data2vec-audio's is
  * {@code data2vec_audio}), the config fields only this family has with their defaults, and the
  * modules in which it differs from wav2vec2. Adding a family is one entry here plus its own module
- * classes.
+ * classes. The first three are the {@link ConfigFamily} the checkpoint reader is handed
+ * ({@link #CONFIGS}), so that it knows no model.
  */
 public enum ModelFamily {
 
@@ -34,32 +36,22 @@ public enum ModelFamily {
         }
     };
 
-    private final String modelType;
-    private final String prefix;
-    private final Map<String, Object> ownFields;
+    /** Every family's {@link #config()}, in registry order: what {@code Checkpoint.open} is handed. */
+    public static final List<ConfigFamily> CONFIGS = Arrays.stream(values()).map(ModelFamily::config).toList();
+
+    private final ConfigFamily config;
 
     ModelFamily(String modelType, String prefix, Map<String, Object> ownFields) {
-        this.modelType = modelType;
-        this.prefix = prefix;
-        this.ownFields = ownFields;
-    }
-
-    /** {@code config.json}'s {@code model_type}. */
-    public String modelType() {
-        return modelType;
-    }
-
-    /** What task checkpoints ({@code *ForCTC}, {@code *ForPreTraining}) put before the bare keys, without the dot. */
-    public String prefix() {
-        return prefix;
+        this.config = new ConfigFamily(modelType, prefix, ownFields);
     }
 
     /**
-     * The config fields only this family reads, with the defaults of its transformers config class;
-     * {@link EncoderConfig} leaves them at their neutral value for the other families.
+     * {@code config.json}'s {@code model_type}, the key prefix of task checkpoints ({@code *ForCTC},
+     * {@code *ForPreTraining}) and the config fields only this family reads, with the defaults of its
+     * transformers config class ({@link EncoderConfig} leaves them neutral for the other families).
      */
-    public Map<String, Object> ownFields() {
-        return ownFields;
+    public ConfigFamily config() {
+        return config;
     }
 
     /** The self-attention of encoder layer {@code layer}, w its {@code attention} scope. */
@@ -72,18 +64,8 @@ public enum ModelFamily {
         return true;
     }
 
-    /** The family of {@code modelType}; an unknown one is a clear error naming those supported. */
-    public static ModelFamily of(String modelType) {
-        for (ModelFamily f : values()) {
-            if (f.modelType.equals(modelType)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("model_type '" + modelType + "' is not supported; expected one of " + modelTypes());
-    }
-
-    /** Every supported model_type, in registry order. */
-    public static List<String> modelTypes() {
-        return Arrays.stream(values()).map(ModelFamily::modelType).toList();
+    /** The family of a config, which {@code EncoderConfig.load} read against {@link #CONFIGS}. */
+    public static ModelFamily of(EncoderConfig cfg) {
+        return values()[CONFIGS.indexOf(ConfigFamily.of(cfg.modelType(), CONFIGS))];
     }
 }

@@ -83,7 +83,7 @@ public final class SpeechEncoder {
 
     /** As {@link #load(Path)}, with the given kernels (weights are packed for them once, here). */
     public static SpeechEncoder load(Path dir, Kernels kernels) throws IOException {
-        try (Checkpoint ck = Checkpoint.open(dir)) {
+        try (Checkpoint ck = Checkpoint.open(dir, ModelFamily.CONFIGS)) {
             EncoderConfig cfg = ck.config();
             Activation.requireGelu("feat_extract_activation", cfg.featExtractActivation());
             Activation.requireGelu("hidden_act", cfg.hiddenAct());

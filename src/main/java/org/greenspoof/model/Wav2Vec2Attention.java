@@ -18,12 +18,9 @@ class Wav2Vec2Attention {
     final int hidden;
     final int heads;
     final int headDim;
-    /** {@code {q,k,v}_proj.weight} (H, H) each, fused as [3H][H] with the q rows pre-multiplied by d^-1/2. */
-    private final PackedMatrix qkv;
-    /** {@code {q,k,v}_proj.bias} (H) each, fused; q part scaled. */
-    private final float[] qkvBias;
-    private final PackedMatrix outProj;
-    private final float[] outBias;
+    /** {@code {q,k,v}_proj} Linear(H, H) each, fused as Linear(H, 3H) with the q rows and bias pre-multiplied by d^-1/2. */
+    private final Linear qkv;
+    private final Linear outProj;
 
     /** w: {@code encoder.layers.{n}.attention}. */
     Wav2Vec2Attention(Weights w, int hidden, int heads) {
@@ -47,10 +44,8 @@ class Wav2Vec2Attention {
                 }
             }
         }
-        qkv = fused == null ? null : w.pack(fused, 3 * hidden, hidden);
-        qkvBias = fusedBias;
-        outProj = w.matrix("out_proj.weight", hidden, hidden);
-        outBias = w.tensor("out_proj.bias", hidden);
+        qkv = new Linear(fused == null ? null : w.pack(fused, 3 * hidden, hidden), fusedBias);
+        outProj = Linear.read(w, "out_proj", hidden, hidden);
     }
 
     /** Multiply-adds x 2 for t frames: the four projections and the two T x T products. */
@@ -181,11 +176,11 @@ class Wav2Vec2Attention {
     }
 
     final void project(float[] x, int t, Workspace ws, Kernels kernels) {
-        kernels.linear(x, 0, t, qkv, qkvBias, ws.qkv, 0);
+        qkv.apply(kernels, x, 0, t, ws.qkv, 0);
     }
 
     final void output(int t, float[] out, Workspace ws, Kernels kernels) {
         // The context sits in the q columns of ws.qkv: rows of H read at a stride of 3H.
-        kernels.linear(ws.qkv, 0, 3 * hidden, t, outProj, outBias, out, 0);
+        outProj.apply(kernels, ws.qkv, 0, 3 * hidden, t, out, 0);
     }
 }

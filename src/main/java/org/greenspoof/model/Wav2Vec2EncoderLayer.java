@@ -22,7 +22,7 @@ final class Wav2Vec2EncoderLayer {
     Wav2Vec2EncoderLayer(Weights w, EncoderConfig cfg, int n) {
         int hidden = cfg.hiddenSize();
         stable = cfg.doStableLayerNorm();
-        attention = cfg.family().attention(w.pp("attention"), cfg, n);
+        attention = ModelFamily.of(cfg).attention(w.pp("attention"), cfg, n);
         layerNorm = new LayerNorm(w.pp("layer_norm"), hidden, cfg.layerNormEps());
         feedForward = new Wav2Vec2FeedForward(w.pp("feed_forward"), hidden, cfg.intermediateSize());
         finalLayerNorm = new LayerNorm(w.pp("final_layer_norm"), hidden, cfg.layerNormEps());

@@ -2,7 +2,6 @@ package org.greenspoof.model;
 
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
-import org.greenspoof.kernels.PackedMatrix;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2FeatureProjection} / {@code HubertFeatureProjection}:
@@ -15,14 +14,13 @@ final class Wav2Vec2FeatureProjection {
     final int out;
     /** {@code layer_norm.{weight,bias}} (C_last); null for HuBERT without it. */
     final LayerNorm layerNorm;
-    private final PackedMatrix projection;
-    private final float[] projectionBias;
+    private final Linear projection;
 
     /** w: {@code feature_projection}. */
     Wav2Vec2FeatureProjection(Weights w, EncoderConfig cfg, int in) {
         this.in = in;
         this.out = cfg.hiddenSize();
-        if (cfg.family().projectionLayerNorm(cfg)) {
+        if (ModelFamily.of(cfg).projectionLayerNorm(cfg)) {
             layerNorm = new LayerNorm(w.pp("layer_norm"), in, cfg.layerNormEps());
         } else {
             if (w.has("layer_norm.weight")) {
@@ -31,8 +29,7 @@ final class Wav2Vec2FeatureProjection {
             }
             layerNorm = null;
         }
-        projection = w.matrix("projection.weight", out, in);
-        projectionBias = w.tensor("projection.bias", out);
+        projection = Linear.read(w, "projection", out, in);
     }
 
     double flops(int t) {
@@ -47,6 +44,6 @@ final class Wav2Vec2FeatureProjection {
         if (layerNorm != null) {
             ws.norm.run(layerNorm, features, null, features, t, kernels, ws.partsFor(kernels));
         }
-        kernels.linear(features, 0, t, projection, projectionBias, projected, 0);
+        projection.apply(kernels, features, 0, t, projected, 0);
     }
 }

@@ -1,7 +1,6 @@
 package org.greenspoof.model;
 
 import org.greenspoof.kernels.Kernels;
-import org.greenspoof.kernels.PackedMatrix;
 
 /**
  * Mirrors transformers' {@code WavLMAttention}: {@link Wav2Vec2Attention} plus a gated relative
@@ -16,10 +15,8 @@ final class WavLMAttention extends Wav2Vec2Attention {
     private final int maxDistance;
     /** {@code encoder.layers.0.attention.rel_attn_embed.weight} (num_buckets, nh); null above layer 0. */
     private final float[] relAttnEmbed;
-    /** {@code encoder.layers.{n}.attention.gru_rel_pos_linear.weight} (8, d). */
-    private final PackedMatrix gruWeight;
-    /** {@code encoder.layers.{n}.attention.gru_rel_pos_linear.bias} (8). */
-    private final float[] gruBias;
+    /** {@code encoder.layers.{n}.attention.gru_rel_pos_linear}: Linear(d, 8). */
+    private final Linear gruLinear;
     /** {@code encoder.layers.{n}.attention.gru_rel_pos_const} (1, nh, 1, 1). */
     private final float[] gruConst;
 
@@ -29,8 +26,7 @@ final class WavLMAttention extends Wav2Vec2Attention {
         this.numBuckets = numBuckets;
         this.maxDistance = maxDistance;
         relAttnEmbed = hasRelativeBias ? w.tensor("rel_attn_embed.weight", numBuckets, heads) : null;
-        gruWeight = w.matrix("gru_rel_pos_linear.weight", 8, headDim);
-        gruBias = w.tensor("gru_rel_pos_linear.bias", 8);
+        gruLinear = Linear.read(w, "gru_rel_pos_linear", 8, headDim);
         gruConst = w.tensor("gru_rel_pos_const", 1, heads, 1, 1);
     }
 
@@ -39,7 +35,7 @@ final class WavLMAttention extends Wav2Vec2Attention {
         float[] bias = relBias != null ? relBias : positionBias(t);
         project(x, t, ws, kernels);
         // x [T][H] read as [T*nh][d]: one gate input per (frame, head).
-        kernels.linear(x, 0, t * heads, gruWeight, gruBias, ws.gateRaw, 0);
+        gruLinear.apply(kernels, x, 0, t * heads, ws.gateRaw, 0);
         for (int i = 0; i < t; i++) {
             for (int h = 0; h < heads; h++) {
                 int o = (i * heads + h) * 8;

@@ -519,14 +519,7 @@ public final class DetectionServer implements AutoCloseable {
         ClassifierFile.Provenance p = m.provenance();
         ObjectNode o = JSON.createObjectNode();
         o.put("frontend", p.encoderSha256() == null ? "lfcc" : "encoder");
-        o.put("encoder", p.encoder());
-        o.put("encoder_sha256", p.encoderSha256());
-        if (p.layer() == null) {
-            o.putNull("layer");
-        } else {
-            o.put("layer", p.layer());
-        }
-        o.put("pooling", p.pooling());
+        o.setAll((ObjectNode) JSON.valueToTree(p.embeddingFields()));
         o.put("classifier", m.classifier().kind().cliName());
         o.put("parameters", m.classifier().parameterCount());
         o.put("threshold", m.threshold());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.greenspoof.fuzz.Outcomes;
 import org.greenspoof.io.FileFormatException;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.model.SpeechEncoder;
 
 /**
@@ -53,7 +54,7 @@ class CheckpointFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void config(byte[] data) throws Exception {
         Path f = Outcomes.write(DIR, "config.json", data);
-        Outcomes.only(f, () -> SpeechEncoder.expectedTensors(EncoderConfig.load(f)), IllegalArgumentException.class,
+        Outcomes.only(f, () -> SpeechEncoder.expectedTensors(EncoderConfig.load(f, ModelFamily.CONFIGS)), IllegalArgumentException.class,
                 IOException.class);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.model.SpeechEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,7 @@ class CheckpointTest {
         Path dir = Files.createDirectories(tmp.resolve(dirName));
         Files.writeString(dir.resolve("config.json"), TINY.formatted(type));
         Files.writeString(dir.resolve("preprocessor_config.json"), "{\"do_normalize\":false,\"sampling_rate\":16000}");
-        EncoderConfig c = EncoderConfig.load(dir.resolve("config.json"));
+        EncoderConfig c = EncoderConfig.load(dir.resolve("config.json"), ModelFamily.CONFIGS);
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
         Random r = new Random(7);
         for (var e : expectedOf(c).entrySet()) {
@@ -72,7 +73,7 @@ class CheckpointTest {
         Path ctc = write("ctc", type, k -> ctcName(type + ".", k), Map.of("lm_head.weight", new long[] {5, 8},
                 "lm_head.bias", new long[] {5}, type + ".masked_spec_embed", new long[] {8}, "quantizer.codevectors", new long[] {1, 4, 2},
                 "project_q.weight", new long[] {2, 2}, "project_hid.weight", new long[] {2, 8}));
-        try (Checkpoint a = Checkpoint.open(bare); Checkpoint b = Checkpoint.open(ctc)) {
+        try (Checkpoint a = Checkpoint.open(bare, ModelFamily.CONFIGS); Checkpoint b = Checkpoint.open(ctc, ModelFamily.CONFIGS)) {
             assertEquals(type, a.config().modelType());
             assertFalse(a.preprocessor().doNormalize());
             assertEquals(List.of("masked_spec_embed"), a.ignored());
@@ -107,7 +108,7 @@ class CheckpointTest {
     @Test
     void wrongShapeNamesKeyExpectedAndFound() throws IOException {
         Path dir = write("m", "wav2vec2", k -> k, Map.of());
-        try (Checkpoint c = Checkpoint.open(dir)) {
+        try (Checkpoint c = Checkpoint.open(dir, ModelFamily.CONFIGS)) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> c.tensor("encoder.layers.0.attention.q_proj.weight", 8, 9));
             assertTrue(e.getMessage().contains("encoder.layers.0.attention.q_proj.weight")
@@ -119,7 +120,7 @@ class CheckpointTest {
 
     /** Opens {@code dir} and checks its weights against its config, as loading and inspect do. */
     private static void check(Path dir) throws IOException {
-        try (Checkpoint c = Checkpoint.open(dir)) {
+        try (Checkpoint c = Checkpoint.open(dir, ModelFamily.CONFIGS)) {
             SpeechEncoder.check(c);
         }
     }
@@ -162,7 +163,7 @@ class CheckpointTest {
     @Test
     void prefixOfAnotherModelTypeIsRejected() throws IOException {
         Path dir = write("m", "wav2vec2", k -> "hubert." + k, Map.of());
-        var e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir));
+        var e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir, ModelFamily.CONFIGS));
         assertTrue(e.getMessage().contains("'hubert.'") && e.getMessage().contains("model_type 'wav2vec2'"), e.getMessage());
     }
 
@@ -170,16 +171,16 @@ class CheckpointTest {
     void missingWeightsPointToTheConverter() throws IOException {
         Path dir = write("m", "wav2vec2", k -> k, Map.of());
         Files.move(dir.resolve("model.safetensors"), dir.resolve("pytorch_model.bin"));
-        var e = assertThrows(NoSuchFileException.class, () -> Checkpoint.open(dir));
+        var e = assertThrows(NoSuchFileException.class, () -> Checkpoint.open(dir, ModelFamily.CONFIGS));
         assertTrue(e.getMessage().contains("greenspoof convert"), e.getMessage());
-        assertThrows(NoSuchFileException.class, () -> Checkpoint.open(tmp.resolve("absent")));
+        assertThrows(NoSuchFileException.class, () -> Checkpoint.open(tmp.resolve("absent"), ModelFamily.CONFIGS));
     }
 
     /** The CTC reference set holds the same encoder weights as the base set, prefixed and parametrized. */
     @Test
     void referenceCtcCheckpointResolvesToTheBaseWeights() throws IOException {
-        try (Checkpoint base = Checkpoint.open(SharedFixtures.referenceSet("w2v2-base-tiny-s1"));
-                Checkpoint ctc = Checkpoint.open(SharedFixtures.referenceSet("w2v2-base-ctc-altnames-tiny-s1"))) {
+        try (Checkpoint base = Checkpoint.open(SharedFixtures.referenceSet("w2v2-base-tiny-s1"), ModelFamily.CONFIGS);
+                Checkpoint ctc = Checkpoint.open(SharedFixtures.referenceSet("w2v2-base-ctc-altnames-tiny-s1"), ModelFamily.CONFIGS)) {
             assertTrue(ctc.weights().info("wav2vec2.encoder.pos_conv_embed.conv.parametrizations.weight.original1") != null);
             assertEquals(List.of("lm_head.bias", "lm_head.weight", "wav2vec2.masked_spec_embed"), ctc.ignored().stream().sorted().toList());
             for (var e : SpeechEncoder.expectedTensors(base.config()).entrySet()) {
@@ -192,7 +193,7 @@ class CheckpointTest {
     @ParameterizedTest
     @ValueSource(strings = {"w2v2-base-tiny-s1", "w2v2-large-tiny-s1", "hubert-base-tiny-s1", "wavlm-base-tiny-s1", "wavlm-large-tiny-s1"})
     void referenceSetsOpenWithEveryExpectedTensor(String set) throws IOException {
-        try (Checkpoint c = Checkpoint.open(SharedFixtures.referenceSet(set))) {
+        try (Checkpoint c = Checkpoint.open(SharedFixtures.referenceSet(set), ModelFamily.CONFIGS)) {
             Map<String, long[]> expected = SpeechEncoder.expectedTensors(c.config());
             // every tensor the file holds is one the encoder uses (nothing left over, nothing missing)
             assertEquals(c.weights().names().size() - c.ignored().size(), expected.size());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.greenspoof.model.ModelFamily;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +21,14 @@ class EncoderConfigTest {
     private EncoderConfig load(String json) throws IOException {
         Path p = tmp.resolve("config.json");
         Files.writeString(p, json);
-        return EncoderConfig.load(p);
+        return EncoderConfig.load(p, ModelFamily.CONFIGS);
     }
 
     /** Defaults as in the constructors of transformers' Wav2Vec2Config / HubertConfig / WavLMConfig. */
     @Test
     void missingKeysTakeTransformersDefaults() throws IOException {
-        for (String type : EncoderConfig.MODEL_TYPES) {
+        for (ConfigFamily family : ModelFamily.CONFIGS) {
+            String type = family.modelType();
             EncoderConfig c = load("{\"model_type\":\"" + type + "\"}");
             assertEquals(type, c.modelType());
             assertArrayEquals(new int[] {512, 512, 512, 512, 512, 512, 512}, c.convDim());
@@ -95,19 +97,19 @@ class EncoderConfigTest {
             assertTrue(e.getMessage().contains(c[1]) && e.getMessage().contains("config.json"), e.getMessage());
         }
         assertThrows(IOException.class, () -> load("{not json"));
-        assertThrows(IOException.class, () -> EncoderConfig.load(tmp.resolve("absent.json")));
+        assertThrows(IOException.class, () -> EncoderConfig.load(tmp.resolve("absent.json"), ModelFamily.CONFIGS));
     }
 
     @Test
     void referenceConfigsRead() throws IOException {
-        EncoderConfig w = EncoderConfig.load(SharedFixtures.referenceSet("w2v2-large-tiny-s1").resolve("config.json"));
+        EncoderConfig w = EncoderConfig.load(SharedFixtures.referenceSet("w2v2-large-tiny-s1").resolve("config.json"), ModelFamily.CONFIGS);
         assertEquals("wav2vec2", w.modelType());
         assertEquals("large", w.layout());
         assertEquals("layer", w.featExtractNorm());
         assertArrayEquals(new int[] {32, 40, 40, 48, 48, 64, 64}, w.convDim());
         assertEquals(48, w.hiddenSize());
         assertEquals(16, w.numConvPosEmbeddings());
-        EncoderConfig l = EncoderConfig.load(SharedFixtures.referenceSet("wavlm-base-tiny-s1").resolve("config.json"));
+        EncoderConfig l = EncoderConfig.load(SharedFixtures.referenceSet("wavlm-base-tiny-s1").resolve("config.json"), ModelFamily.CONFIGS);
         assertEquals(48, l.numBuckets());
         assertEquals(96, l.maxBucketDistance());
     }

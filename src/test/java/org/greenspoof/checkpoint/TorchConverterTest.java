@@ -27,6 +27,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.greenspoof.io.FileFormatException;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.model.SpeechEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +94,7 @@ class TorchConverterTest {
         }
         TorchConverter.convert(resource("ctc/pytorch_model.bin"), dir.resolve("model.safetensors"));
         try (SafetensorsFile want = SafetensorsFile.open(resource("ctc/expected.safetensors"));
-                Checkpoint c = Checkpoint.open(dir)) {
+                Checkpoint c = Checkpoint.open(dir, ModelFamily.CONFIGS)) {
             assertSameTensors(want, c.weights().files().get(0));
             assertEquals(List.of("lm_head.bias", "lm_head.weight", "wav2vec2.masked_spec_embed"),
                     c.ignored().stream().sorted().toList());
@@ -114,7 +115,7 @@ class TorchConverterTest {
         TorchConverter.Result r = TorchConverter.convert(resource("ctc-sharded/pytorch_model.bin.index.json"), out);
         try (SafetensorsFile want = SafetensorsFile.open(resource("ctc/expected.safetensors"));
                 SafetensorsFile got = SafetensorsFile.open(out);
-                Checkpoint sharded = Checkpoint.open(resource("ctc-sharded"))) {
+                Checkpoint sharded = Checkpoint.open(resource("ctc-sharded"), ModelFamily.CONFIGS)) {
             assertSameTensors(want, got);
             assertEquals(want.names().size(), r.tensors());
             assertEquals("pytorch_model.bin.index.json", got.metadata().get("converted_from"));
@@ -147,7 +148,7 @@ class TorchConverterTest {
     }
 
     private static void assertRefused(Path dir, String fragment) {
-        String msg = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir)).getMessage();
+        String msg = assertThrows(IllegalArgumentException.class, () -> Checkpoint.open(dir, ModelFamily.CONFIGS)).getMessage();
         assertTrue(msg.contains(fragment), msg);
     }
 
@@ -167,8 +168,23 @@ class TorchConverterTest {
                 resource("ctc-sharded/" + WeightFiles.INDEX), tmp.resolve("x.safetensors"))).getMessage()
                 .contains("no conversion needed"));
         Path broken = shardedWithIndex(s -> s.substring(0, 40));
-        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.open(broken));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.open(broken, ModelFamily.CONFIGS));
         assertEquals(broken.resolve(WeightFiles.INDEX), e.file());
+        assertTrue(e.offset() > 0 && e.expected().startsWith("a JSON shard index"), e.getMessage());
+    }
+
+    /** The index is bound as the configs are: a repeated key or a shard that is no string is a clear error. */
+    @Test
+    void aShardIndexWithARepeatedKeyOrANonStringShardIsRefused() throws IOException {
+        Path twice = shardedWithIndex(s -> s.replace("\"weight_map\": {",
+                "\"weight_map\": {\"lm_head.bias\": \"model-00002-of-00002.safetensors\","));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Checkpoint.open(twice, ModelFamily.CONFIGS));
+        assertTrue(e.getMessage().contains("Duplicate field 'lm_head.bias'"), e.getMessage());
+        Path number = shardedWithIndex(s -> s.replace("\"lm_head.bias\": \"model-00002-of-00002.safetensors\"",
+                "\"lm_head.bias\": 2"));
+        assertRefused(number, "weight_map entry 'lm_head.bias': expected a string, found 2");
+        Path notAMap = shardedWithIndex(s -> s.replaceFirst("\"weight_map\": \\{[^}]*}", "\"weight_map\": []"));
+        assertRefused(notAMap, "weight_map: expected an object, found []");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.greenspoof.checkpoint.EncoderConfig;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.model.SpeechEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class BenchCommandTest {
                  "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12,
                  "intermediate_size": 3072, "num_conv_pos_embeddings": 128, "num_conv_pos_embedding_groups": 16}
                 """);
-        EncoderConfig c = EncoderConfig.load(cfg);
+        EncoderConfig c = EncoderConfig.load(cfg, ModelFamily.CONFIGS);
         int samples = 16_000;
         double total = SpeechEncoder.gflop(c, samples, 12);
         double pos = 2.0 * 49 * 768 * 128 * 48 / 1e9;

@@ -17,6 +17,7 @@ import org.greenspoof.dataset.Datasets;
 import org.greenspoof.dataset.Label;
 import org.greenspoof.dataset.Utterance;
 import org.greenspoof.detect.Detector;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.model.SpeechEncoder;
 import org.greenspoof.store.EmbeddingStore;
 import org.greenspoof.store.StoreInfo;
@@ -52,7 +53,7 @@ class EncoderPipelineTest {
         assertArrayEquals(new int[] {1, 3}, info.layers());
         assertEquals(48, info.dim());
         assertEquals("encoder", info.frontend());
-        try (Checkpoint ck = Checkpoint.open(TINY)) {
+        try (Checkpoint ck = Checkpoint.open(TINY, ModelFamily.CONFIGS)) {
             assertEquals(ck.sha256(), info.modelSha256());
         }
         Utterance u = Datasets.read(SharedCorpus.get(), "train").get(5);

@@ -52,7 +52,7 @@ class VocabularyTest {
     void oldSpellingsStillWork() {
         TrainCommand train = new TrainCommand();
         new CommandLine(train).parseArgs("--train", "t", "--classifier", "mlp", "--out", "m.json");
-        assertEquals(org.greenspoof.classify.Mlp.KIND, train.classifier);
+        assertEquals(org.greenspoof.classify.Mlp.KIND, train.classifier.kind);
         DetectCommand detect = new DetectCommand();
         new CommandLine(detect).parseArgs("--model", "enc", "--classifier", "c.json", "x.flac");
         assertEquals(Path.of("enc"), detect.loaded.encoder);
@@ -63,6 +63,17 @@ class VocabularyTest {
         HiddenStatesCommand hs = new HiddenStatesCommand();
         new CommandLine(hs).parseArgs("--model", "enc", "--audio", "a.wav", "--out", "o.npy", "--max-layer", "3");
         assertEquals(3, hs.maxLayer);
+        assertEquals(Path.of("enc"), hs.encoderDir.required());
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--model", "enc");
+        assertEquals(Path.of("enc"), bench.encoderDir.required());
+        EmbedCommand embed = new EmbedCommand();
+        new CommandLine(embed).parseArgs("--model", "enc", "--dataset", "d", "--partition", "dev", "--out", "s");
+        assertEquals(Path.of("enc"), embed.frontend.model);
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs("--model", "enc", "--classifier", "mlp");
+        assertEquals(Path.of("enc"), demo.model);
+        assertEquals(org.greenspoof.classify.Mlp.KIND, demo.classifier.kind);
     }
 
     @Test

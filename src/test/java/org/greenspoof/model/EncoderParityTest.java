@@ -18,6 +18,7 @@ import org.greenspoof.io.Npy;
 import org.greenspoof.kernels.KernelProvider;
 import org.greenspoof.kernels.Kernels;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -72,21 +73,52 @@ class EncoderParityTest {
         return out.stream();
     }
 
-    static Stream<Arguments> sharedSets() throws IOException {
+    /** {@code greenspoof.shared}/reference, or null when it is absent. */
+    static Path sharedReference() {
         String shared = System.getProperty("greenspoof.shared");
         Path ref = shared == null ? null : Path.of(shared, "reference");
-        if (ref == null || !Files.isDirectory(ref)) {
+        return ref != null && Files.isDirectory(ref) ? ref : null;
+    }
+
+    /** Every folder of the shared reference: one without its config or weights fails its test, not silently drops out. */
+    static List<Path> sharedSetFolders(Path ref) throws IOException {
+        try (Stream<Path> dirs = Files.list(ref)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    static Stream<Arguments> sharedSets() throws IOException {
+        Path ref = sharedReference();
+        if (ref == null) {
             return Stream.of(Arguments.of(null, KernelProvider.scalar()));
         }
         List<Arguments> out = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(ref)) {
-            for (Path d : dirs.filter(p -> Files.isRegularFile(p.resolve("config.json"))).sorted().toList()) {
-                for (Kernels k : kernelPaths()) {
-                    out.add(Arguments.of(d, k));
-                }
+        for (Path d : sharedSetFolders(ref)) {
+            for (Kernels k : kernelPaths()) {
+                out.add(Arguments.of(d, k));
             }
         }
         return out.stream();
+    }
+
+    /**
+     * The shared reference's README tables its sets (a "| set | ..." table of "| `name` | ..." rows):
+     * all of them, and only them, are there to compare.
+     */
+    @Test
+    void sharedReferenceHoldsEverySetItsReadmeLists() throws IOException {
+        Path ref = sharedReference();
+        Assumptions.assumeTrue(ref != null, "shared reference fixtures absent");
+        List<String> lines = Files.readAllLines(ref.resolve("README.md"));
+        List<String> listed = new ArrayList<>();
+        for (int i = lines.indexOf("| set | layout | HF class | notes |") + 2; i > 1 && i < lines.size()
+                && lines.get(i).startsWith("| `"); i++) {
+            listed.add(lines.get(i).substring(3, lines.get(i).indexOf('`', 3)));
+        }
+        listed.sort(null);
+        assertFalse(listed.isEmpty(), ref + "/README.md: no table of sets");
+        assertEquals(listed, sharedSetFolders(ref).stream().map(d -> d.getFileName().toString()).toList(),
+                ref + ": the set folders against those its README lists");
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -102,7 +102,7 @@ class SpeechEncoderBehaviourTest {
     @ParameterizedTest
     @ValueSource(strings = {"w2v2-base", "w2v2-large", "w2v2-base-ctc"})
     void chunkedConvStackEqualsTheReference(String variant) throws IOException {
-        try (var ck = org.greenspoof.checkpoint.Checkpoint.open(fixture(variant))) {
+        try (var ck = org.greenspoof.checkpoint.Checkpoint.open(fixture(variant), ModelFamily.CONFIGS)) {
             Wav2Vec2FeatureEncoder fe = new Wav2Vec2FeatureEncoder(
                     Weights.reading(ck, KernelProvider.scalar()).pp("feature_extractor"), ck.config());
             SpeechEncoder enc = SpeechEncoder.load(fixture(variant), KernelProvider.scalar());

@@ -12,6 +12,7 @@ import org.greenspoof.checkpoint.Checkpoint;
 import org.greenspoof.frontend.EncoderEmbedder;
 import org.greenspoof.frontend.LfccEmbedder;
 import org.greenspoof.kernels.KernelProvider;
+import org.greenspoof.model.ModelFamily;
 import org.greenspoof.store.Embedder;
 
 /**
@@ -48,7 +49,7 @@ public record FrontendSpec(String frontend, String encoder, int[] layers, String
     /** An encoder front-end; reads the weights' SHA-256 now (on the driver), which keys the executors' copies. */
     public static FrontendSpec encoder(Path dir, int[] layers, String pooling, int threads) throws IOException {
         String sha;
-        try (Checkpoint ck = Checkpoint.open(dir)) {
+        try (Checkpoint ck = Checkpoint.open(dir, ModelFamily.CONFIGS)) {
             sha = ck.sha256();
         }
         return new FrontendSpec("encoder", dir.toAbsolutePath().normalize().toString(), layers,
