@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.greenspoof.audio.AudioLimits;
@@ -55,6 +56,15 @@ public final class FlacDecoder {
     private long totalSamples;
     private final byte[] md5 = new byte[16];
     private int md5At;
+    /** Decoding state, frame by frame: the next frame's offset, frames and samples per channel so far. */
+    private FrameDecoder frame;
+    private int p;
+    private long frames;
+    private long decoded;
+    private boolean variable;
+    /** MD5 of the samples decoded so far; null when STREAMINFO gives none (all zeros) or once checked. */
+    private MessageDigest digest;
+    private byte[] digestScratch;
 
     private FlacDecoder(byte[] data, Path file, long maxSamples, AudioLimits limits) {
         this.data = data;
@@ -184,37 +194,13 @@ public final class FlacDecoder {
     }
 
     private PcmAudio decodeFrames(int firstFrame) throws FileFormatException {
-        FrameDecoder frame = new FrameDecoder(data, file, sampleRate, channels, bitsPerSample, maxBlockSize);
+        start(firstFrame);
         long plausible = ((long) (data.length - firstFrame) / MIN_FRAME_BYTES + 1) * maxBlockSize;
         long capacity = Math.min(totalSamples > 0 ? totalSamples : UNKNOWN_LENGTH_CAPACITY, plausible);
         int[][] out = new int[channels][(int) Math.min(capacity, maxSamples / channels)];
-        long decoded = 0;
-        long frames = 0;
-        boolean variable = false;
-        int p = firstFrame;
-        while (p < data.length && !isId3v1Trailer(p)) {
-            frame.readHeader(p);
-            if (frames == 0) {
-                variable = frame.variableBlockSize();
-            } else if (frame.variableBlockSize() != variable) {
-                throw new FileFormatException(file, p + 1, (variable ? "variable" : "fixed")
-                        + " block size frames as in the first frame");
-            }
-            long expected = variable ? decoded : frames;
-            if (frame.number() != expected) {
-                throw new FileFormatException(file, p + 4, (variable ? "sample number " : "frame number ")
-                        + expected + " in sequence, found " + frame.number());
-            }
-            long end = decoded + frame.blockSize();
-            if (totalSamples > 0 && end > totalSamples) {
-                throw new FileFormatException(file, p, "no more than the " + totalSamples
-                        + " samples per channel STREAMINFO declares, but this frame ends at sample " + end);
-            }
-            if (end > maxFrames) {
-                throw new FileFormatException(file, p, "at most " + maxFrames + " frames (" + limits.maxSeconds()
-                        + " s at " + sampleRate + " Hz, --max-seconds), but this frame ends at frame " + end
-                        + " and the stream goes on");
-            }
+        int n;
+        while ((n = nextHeader()) >= 0) {
+            long end = decoded + n;
             if (end * channels > maxSamples) {
                 throw new FileFormatException(file, p, "at most " + maxSamples
                         + " decoded samples in all channels (the decoder's memory limit)");
@@ -225,29 +211,132 @@ public final class FlacDecoder {
                     out[ch] = Arrays.copyOf(out[ch], grown);
                 }
             }
-            p = frame.decodeBody(out, (int) decoded);
-            decoded = end;
-            frames++;
-        }
-        if (totalSamples > 0 && decoded != totalSamples) {
-            throw new FileFormatException(file, p, "the " + totalSamples
-                    + " samples per channel STREAMINFO declares, but the stream ends after " + decoded);
+            nextBody(out, (int) decoded);
         }
         if (decoded != out[0].length) {
             for (int ch = 0; ch < channels; ch++) {
                 out[ch] = Arrays.copyOf(out[ch], (int) decoded);
             }
         }
-        PcmAudio audio = new PcmAudio("flac", sampleRate, bitsPerSample, out, null);
+        return new PcmAudio("flac", sampleRate, bitsPerSample, out, null);
+    }
+
+    /**
+     * Opens a FLAC file to decode frame by frame ({@link #next}), refusing rates and durations
+     * outside {@code limits}: the compressed file is held in memory, the decoded audio only a frame
+     * at a time, so no decoded-sample memory limit applies.
+     */
+    public static FlacDecoder open(Path file, AudioLimits limits) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new FileFormatException(file, 0, "a FLAC file of at most " + MAX_FILE_BYTES + " bytes, found " + size);
+        }
+        FlacDecoder d = new FlacDecoder(Files.readAllBytes(file), file, Long.MAX_VALUE, limits);
+        d.start(d.readMetadata());
+        return d;
+    }
+
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int bitsPerSample() {
+        return bitsPerSample;
+    }
+
+    /** Frames (samples per channel) STREAMINFO declares; 0 when it does not say. */
+    public long totalSamples() {
+        return totalSamples;
+    }
+
+    /** Largest block a frame holds: the size {@link #next}'s arrays need. */
+    public int maxBlockSize() {
+        return maxBlockSize;
+    }
+
+    /**
+     * Decodes the next frame into block[channel][0 ..); returns its block size, or -1 after the last
+     * frame, once the sample count and MD5 STREAMINFO declares are checked.
+     */
+    public int next(int[][] block) throws FileFormatException {
+        int n = nextHeader();
+        if (n >= 0) {
+            nextBody(block, 0);
+        }
+        return n;
+    }
+
+    private void start(int firstFrame) {
+        frame = new FrameDecoder(data, file, sampleRate, channels, bitsPerSample, maxBlockSize);
+        p = firstFrame;
         if (!Arrays.equals(md5, new byte[16])) {
-            byte[] actual = audio.md5();
+            digest = PcmAudio.md5Digest();
+            digestScratch = new byte[PcmAudio.DIGEST_SCRATCH];
+        }
+    }
+
+    /**
+     * Reads and checks the next frame's header (its place in the sequence, the declared and allowed
+     * lengths); returns its block size, or -1 at the end of the frames after the end's checks.
+     */
+    private int nextHeader() throws FileFormatException {
+        if (p >= data.length || isId3v1Trailer(p)) {
+            finish();
+            return -1;
+        }
+        frame.readHeader(p);
+        if (frames == 0) {
+            variable = frame.variableBlockSize();
+        } else if (frame.variableBlockSize() != variable) {
+            throw new FileFormatException(file, p + 1, (variable ? "variable" : "fixed")
+                    + " block size frames as in the first frame");
+        }
+        long expected = variable ? decoded : frames;
+        if (frame.number() != expected) {
+            throw new FileFormatException(file, p + 4, (variable ? "sample number " : "frame number ")
+                    + expected + " in sequence, found " + frame.number());
+        }
+        long end = decoded + frame.blockSize();
+        if (totalSamples > 0 && end > totalSamples) {
+            throw new FileFormatException(file, p, "no more than the " + totalSamples
+                    + " samples per channel STREAMINFO declares, but this frame ends at sample " + end);
+        }
+        if (end > maxFrames) {
+            throw new FileFormatException(file, p, "at most " + maxFrames + " frames (" + limits.maxSeconds()
+                    + " s at " + sampleRate + " Hz, --max-seconds), but this frame ends at frame " + end
+                    + " and the stream goes on");
+        }
+        return frame.blockSize();
+    }
+
+    /** Decodes the body of the frame whose header {@link #nextHeader} read into out[channel][offset ..). */
+    private void nextBody(int[][] out, int offset) throws FileFormatException {
+        p = frame.decodeBody(out, offset);
+        if (digest != null) {
+            PcmAudio.digest(digest, out, null, bitsPerSample, offset, frame.blockSize(), digestScratch);
+        }
+        decoded += frame.blockSize();
+        frames++;
+    }
+
+    private void finish() throws FileFormatException {
+        if (totalSamples > 0 && decoded != totalSamples) {
+            throw new FileFormatException(file, p, "the " + totalSamples
+                    + " samples per channel STREAMINFO declares, but the stream ends after " + decoded);
+        }
+        if (digest != null) {
+            byte[] actual = digest.digest();
+            digest = null; // checked once, however often the end is asked for
             if (!Arrays.equals(actual, md5)) {
                 HexFormat hex = HexFormat.of();
                 throw new FileFormatException(file, md5At, "the STREAMINFO MD5 " + hex.formatHex(md5)
                         + " of the decoded audio, found " + hex.formatHex(actual));
             }
         }
-        return audio;
     }
 
     /** A 128-byte ID3v1 tag ("TAG...") that some taggers append after the last frame. */
