@@ -42,8 +42,8 @@ public final class AudioReader {
 
     /**
      * Opens {@code file} to read as {@link #readMono16k} would, a piece at a time, within {@code
-     * limits}: WAV is read from the file as needed; FLAC is held compressed and decoded frame by
-     * frame.
+     * limits}: WAV and FLAC are read from the file as needed, a block or frame at a time (MP3 and Ogg
+     * Vorbis are, for now, decoded whole first).
      */
     public static AudioStream open(Path file, AudioLimits limits) throws IOException {
         return switch (format(file)) {
@@ -142,8 +142,8 @@ public final class AudioReader {
         }
 
         @Override
-        public void close() {
-            // the decoder holds the file's bytes, no handle
+        public void close() throws IOException {
+            decoder.close();
         }
     }
 

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.greenspoof.io.FileFormatException;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +50,35 @@ class AudioStreamTest {
     @ParameterizedTest(name = "{0}, {1} Hz")
     @CsvSource({"flac, 44100, 2, -b 16", "flac, 16000, 1, -b 24", "wav, 48000, 2, -b 16", "wav, 16000, 1, -b 24"})
     void damageFailsAsInTheWholeRead(String ext, int rate, int channels, String options) throws Exception {
-        Path f = synth(ext, rate, channels, options, "3");
+        assertDamageFailsAsInTheWholeRead(synth(ext, rate, channels, options, "3"), 30);
+    }
+
+    /**
+     * FLAC files larger than the streaming decoder's window (1 MiB): 40 s of 44.1 kHz stereo
+     * noise, and 8 channels of 24 bits in blocks of 65535, whose frames (up to 1.4 MB) outgrow it.
+     */
+    @ParameterizedTest(name = "{0} Hz, {1} ch, {2}-bit, flac {3}")
+    @CsvSource({"44100, 2, 16, 40, -5", "96000, 8, 24, 3, --lax -b 65535"})
+    void flacBeyondTheWindow(int rate, int channels, int bits, String seconds, String flacOptions) throws Exception {
+        Tools.assumeInstalled("flac");
+        Path wav = synth("wav", rate, channels, "-b " + bits, seconds);
+        Path f = dir.resolve("big.flac");
+        List<String> cmd = new ArrayList<>(List.of("flac", "-s", "-f"));
+        cmd.addAll(List.of(flacOptions.split(" ")));
+        cmd.addAll(List.of("-o", f.toString(), wav.toString()));
+        Tools.run(cmd.toArray(String[]::new));
+        try (AudioStream s = AudioReader.open(f, AudioLimits.DEFAULT)) {
+            assertArrayEquals(AudioReader.readMono16k(f, AudioLimits.DEFAULT), readAll(s, new Random(rate)));
+        }
+        assertDamageFailsAsInTheWholeRead(f, 6);
+    }
+
+    private void assertDamageFailsAsInTheWholeRead(Path f, int trials) throws IOException {
+        String ext = f.getFileName().toString().substring(f.getFileName().toString().lastIndexOf('.'));
         byte[] good = Files.readAllBytes(f);
-        Path bad = dir.resolve("bad." + ext);
-        Random r = new Random(rate);
-        for (int trial = 0; trial < 30; trial++) {
+        Path bad = dir.resolve("bad" + ext);
+        Random r = new Random(good.length);
+        for (int trial = 0; trial < trials; trial++) {
             byte[] b = trial % 2 == 0 ? Arrays.copyOf(good, 100 + r.nextInt(good.length - 100)) : good.clone();
             if (trial % 2 == 1) {
                 b[44 + r.nextInt(b.length - 44)] ^= (byte) (1 << r.nextInt(8));
