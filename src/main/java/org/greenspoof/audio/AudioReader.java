@@ -49,7 +49,7 @@ public final class AudioReader {
         return switch (format(file)) {
             case FLAC -> new AudioStream(new FlacBlocks(FlacDecoder.open(file, limits)));
             case WAV -> WavReader.open(file, limits);
-            case MP3 -> new AudioStream(new Whole(Mp3Reader.read(file, limits)));
+            case MP3 -> Mp3Reader.open(file, limits);
             case OGG -> new AudioStream(new Whole(OggVorbisReader.read(file, limits)));
         };
     }

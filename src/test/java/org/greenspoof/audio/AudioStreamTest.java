@@ -32,7 +32,8 @@ class AudioStreamTest {
         "wav, 16000, 1, -b 16", "wav, 8000, 2, -b 8", "wav, 22050, 1, -b 24", "wav, 44100, 2, -b 32",
         "wav, 48000, 2, -e floating-point -b 32", "wav, 16000, 1, -e floating-point -b 64",
         "flac, 16000, 1, -b 16", "flac, 44100, 2, -b 16", "flac, 48000, 1, -b 24", "flac, 22050, 2, -b 24",
-        "flac, 8000, 1, -b 8", "mp3, 44100, 2, -C 128", "ogg, 22050, 1, -C 3"})
+        "flac, 8000, 1, -b 8", "mp3, 44100, 2, -C 128", "mp3, 22050, 1, -C 32", "mp3, 8000, 1, -C 8",
+        "mp3, 48000, 2, -C 320", "ogg, 22050, 1, -C 3"})
     void streamEqualsWholeRead(String ext, int rate, int channels, String options) throws Exception {
         Path f = synth(ext, rate, channels, options, "7.3");
         float[] whole = AudioReader.readMono16k(f, AudioLimits.DEFAULT);
@@ -48,7 +49,8 @@ class AudioStreamTest {
 
     /** Cut short or with bytes flipped, a file fails in the stream as in the whole read: same offset, same words. */
     @ParameterizedTest(name = "{0}, {1} Hz")
-    @CsvSource({"flac, 44100, 2, -b 16", "flac, 16000, 1, -b 24", "wav, 48000, 2, -b 16", "wav, 16000, 1, -b 24"})
+    @CsvSource({"flac, 44100, 2, -b 16", "flac, 16000, 1, -b 24", "wav, 48000, 2, -b 16", "wav, 16000, 1, -b 24",
+        "mp3, 44100, 2, -C 128", "mp3, 16000, 1, -C 32"})
     void damageFailsAsInTheWholeRead(String ext, int rate, int channels, String options) throws Exception {
         assertDamageFailsAsInTheWholeRead(synth(ext, rate, channels, options, "3"), 30);
     }
