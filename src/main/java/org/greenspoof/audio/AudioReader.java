@@ -32,6 +32,32 @@ public final class AudioReader {
 
     /** Reads {@code file}, refusing a sample rate or a duration outside {@code limits} before decoding. */
     public static PcmAudio read(Path file, AudioLimits limits) throws IOException {
+        return switch (format(file)) {
+            case FLAC -> FlacDecoder.decode(file, limits);
+            case WAV -> WavReader.read(file, limits);
+            case MP3 -> Mp3Reader.read(file, limits);
+            case OGG -> OggVorbisReader.read(file, limits);
+        };
+    }
+
+    /**
+     * Opens {@code file} to read as {@link #readMono16k} would, a piece at a time, within {@code
+     * limits}: WAV and FLAC are read from the file as needed, a block or frame at a time (MP3 and Ogg
+     * Vorbis are, for now, decoded whole first).
+     */
+    public static AudioStream open(Path file, AudioLimits limits) throws IOException {
+        return switch (format(file)) {
+            case FLAC -> new AudioStream(new FlacBlocks(FlacDecoder.open(file, limits)));
+            case WAV -> WavReader.open(file, limits);
+            case MP3 -> Mp3Reader.open(file, limits);
+            case OGG -> new AudioStream(new Whole(OggVorbisReader.read(file, limits)));
+        };
+    }
+
+    private enum Format { FLAC, WAV, MP3, OGG }
+
+    /** The format the bytes say, or the refusal naming what they are instead. */
+    private static Format format(Path file) throws IOException {
         ByteBuffer head;
         long size;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -39,10 +65,8 @@ public final class AudioReader {
             head = peek(ch, 0);
             if (startsWith(head, 0, "ID3") && head.limit() >= ID3_HEADER) {
                 long tagEnd = ID3_HEADER + syncsafe(head) + ((head.get(5) & 0x10) != 0 ? ID3_HEADER : 0);
-                if (tagEnd < size && startsWith(peek(ch, tagEnd), 0, "fLaC")) {
-                    return FlacDecoder.decode(file, limits);
-                }
-                return Mp3Reader.read(file, limits); // ID3v2 is MP3's tag; the reader says if no frame follows
+                // ID3v2 is MP3's tag; the reader says if no frame follows
+                return tagEnd < size && startsWith(peek(ch, tagEnd), 0, "fLaC") ? Format.FLAC : Format.MP3;
             }
         }
         if (size < 4) {
@@ -50,19 +74,19 @@ public final class AudioReader {
                     + " bytes");
         }
         if (startsWith(head, 0, "fLaC")) {
-            return FlacDecoder.decode(file, limits);
+            return Format.FLAC;
         }
         if (startsWith(head, 0, "RIFF") || startsWith(head, 0, "RF64")) {
-            return WavReader.read(file, limits);
+            return Format.WAV;
         }
         if (startsWith(head, 0, "OggS") && contains(head, "\u0001vorbis")) {
-            return OggVorbisReader.read(file, limits);
+            return Format.OGG;
         }
         if (isAdts(head)) {
             throw unsupported(file, 0, "AAC audio (ADTS)");
         }
         if (Mp3Reader.isSync(head.get(0) & 0xFF, head.get(1) & 0xFF)) {
-            return Mp3Reader.read(file, limits);
+            return Format.MP3;
         }
         String found = identify(head);
         if (found != null) {
@@ -74,6 +98,97 @@ public final class AudioReader {
         }
         throw new FileFormatException(file, 0, "the magic of a FLAC (\"fLaC\"), WAV (\"RIFF\"/\"RF64\"), MP3 (ID3 or a "
                 + "frame sync) or Ogg (\"OggS\") file, found bytes " + hex + " (unknown format)");
+    }
+
+    /** A FLAC file's frames, one block each. */
+    private static final class FlacBlocks implements AudioStream.Source {
+        private final FlacDecoder decoder;
+        private final int[][] block;
+        private final float[] mono;
+
+        FlacBlocks(FlacDecoder decoder) {
+            this.decoder = decoder;
+            this.block = new int[decoder.channels()][decoder.maxBlockSize()];
+            this.mono = new float[decoder.maxBlockSize()];
+        }
+
+        @Override
+        public int sampleRate() {
+            return decoder.sampleRate();
+        }
+
+        @Override
+        public int channels() {
+            return decoder.channels();
+        }
+
+        @Override
+        public long frames() {
+            return decoder.totalSamples() > 0 ? decoder.totalSamples() : -1;
+        }
+
+        @Override
+        public int next() throws IOException {
+            int n = decoder.next(block);
+            if (n > 0) {
+                PcmAudio.mix(block, null, decoder.bitsPerSample(), 0, n, mono);
+            }
+            return n;
+        }
+
+        @Override
+        public float[] mono() {
+            return mono;
+        }
+
+        @Override
+        public void close() throws IOException {
+            decoder.close();
+        }
+    }
+
+    /** Audio decoded whole, served as one block. */
+    private static final class Whole implements AudioStream.Source {
+        private final PcmAudio audio;
+        private float[] mono;
+
+        Whole(PcmAudio audio) {
+            this.audio = audio;
+        }
+
+        @Override
+        public int sampleRate() {
+            return audio.sampleRate();
+        }
+
+        @Override
+        public int channels() {
+            return audio.channels();
+        }
+
+        @Override
+        public long frames() {
+            return audio.frames();
+        }
+
+        @Override
+        public int next() {
+            if (mono != null) {
+                return -1;
+            }
+            mono = audio.toMonoFloat();
+            return mono.length;
+        }
+
+        @Override
+        public float[] mono() {
+            return mono;
+        }
+
+        @Override
+        public void close() {
+            // nothing held but memory
+        }
     }
 
     /**

@@ -71,7 +71,24 @@ final class Mp3Reader {
         long size = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             Frames frames = new Frames(raw, file, size);
-            return frames.decode(limits);
+            frames.begin(limits, Frames.sampleLimit());
+            while (frames.decodeFrame()) {
+                // the sink collects the samples
+            }
+            return new PcmAudio("mp3", frames.first.rate, 32, null, frames.sink.take((int) frames.outFrames));
+        }
+    }
+
+    /** Opens {@code file} to decode frame by frame, within {@code limits}; the stream closes the file. */
+    static AudioStream open(Path file, AudioLimits limits) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+        try {
+            Frames frames = new Frames(raw, file, Files.size(file));
+            frames.begin(limits, Long.MAX_VALUE);
+            return new AudioStream(frames.new Blocks());
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
         }
     }
 
@@ -135,6 +152,17 @@ final class Mp3Reader {
         private boolean ended;
         private int delay = -1, padding;
         private long declaredFrames = -1;
+        /** Decoding state, set by begin: the limits, JLayer and the sink it fills, frames decoded so far. */
+        private AudioLimits limits;
+        private long firstAt;
+        private long maxFrames;
+        private long limit;
+        private Sink sink;
+        private Bitstream bits;
+        private Decoder decoder;
+        private long decoded;
+        /** Samples per channel of the audio, once the last frame is decoded. */
+        private long outFrames;
 
         Frames(InputStream in, Path file, long size) {
             this.in = in;
@@ -142,53 +170,117 @@ final class Mp3Reader {
             this.size = size;
         }
 
-        PcmAudio decode(AudioLimits limits) throws IOException {
+        /**
+         * Reads up to the first audio frame (an info frame gives the length and the encoder's delay
+         * and padding) and checks the declared length; at most {@code memoryLimit} samples in all
+         * channels will be decoded.
+         */
+        void begin(AudioLimits limits, long memoryLimit) throws IOException {
+            this.limits = limits;
             skipId3v2();
             if (!loadFrame()) {
                 throw new FileFormatException(file, pos, "an MP3 frame, but the file holds none");
             }
-            long firstAt = starts[0];
+            firstAt = starts[0];
             if (readInfoFrame() && !loadFrame()) {
                 ended = true; // an info frame alone: no audio
             }
             int channels = first.mono ? 1 : 2;
-            long maxFrames = limits.maxFrames(first.rate);
+            maxFrames = limits.maxFrames(first.rate);
             if (declaredFrames >= 0) {
                 limits.checkFrames(file, firstAt, declaredFrames * first.samples - Math.max(0, delay) - padding, first.rate);
             }
-            long limit = Math.min(maxFrames + skipFront() + padding + first.samples, sampleLimit() / channels);
-            Sink sink = new Sink(channels, skipFront());
-            Bitstream bits = new Bitstream(this);
-            Decoder decoder = new Decoder();
+            limit = Math.min(maxFrames + skipFront() + padding + first.samples, memoryLimit / channels);
+            sink = new Sink(channels, skipFront());
+            bits = new Bitstream(this);
+            decoder = new Decoder();
             decoder.setOutputBuffer(sink);
-            long decoded = 0;
-            while (true) {
-                long at = starts[(int) (decoded % READ_AHEAD_FRAMES)];
-                try {
-                    Header h = bits.readFrame();
-                    if (h == null) {
-                        break;
-                    }
-                    if (sink.position() + first.samples > limit) {
-                        throw new FileFormatException(file, at, "at most " + maxFrames + " MP3 frames (" + limits.maxSeconds()
-                                + " s at " + first.rate + " Hz, --max-seconds, or the decoder's memory limit), but the stream goes on");
-                    }
-                    decoder.decodeFrame(h, bits);
-                    bits.closeFrame();
-                } catch (JavaLayerException | RuntimeException e) {
-                    throw ownOr(e, at);
+        }
+
+        /**
+         * Decodes the next frame into the sink; false after the last one, once the frame count
+         * and length are checked and {@link #outFrames} is set.
+         */
+        boolean decodeFrame() throws IOException {
+            long at = starts[(int) (decoded % READ_AHEAD_FRAMES)];
+            try {
+                Header h = bits.readFrame();
+                if (h == null) {
+                    finish();
+                    return false;
                 }
-                decoded++;
+                if (sink.position() + first.samples > limit) {
+                    throw new FileFormatException(file, at, "at most " + maxFrames + " MP3 frames (" + limits.maxSeconds()
+                            + " s at " + first.rate + " Hz, --max-seconds, or the decoder's memory limit), but the stream goes on");
+                }
+                decoder.decodeFrame(h, bits);
+                bits.closeFrame();
+            } catch (JavaLayerException | RuntimeException e) {
+                throw ownOr(e, at);
             }
+            decoded++;
+            return true;
+        }
+
+        private void finish() throws FileFormatException {
             if (decoded != handed) {
                 throw new FileFormatException(file, starts[(int) (decoded % READ_AHEAD_FRAMES)], "every frame decoded, but "
                         + "JLayer stopped after " + decoded + " of " + handed);
             }
             long total = decoded * first.samples;
-            long end = delay < 0 ? total : Math.min(total, total - padding + DECODER_DELAY);
-            long frames = Math.max(0, end - skipFront());
-            limits.checkFrames(file, firstAt, frames, first.rate);
-            return new PcmAudio("mp3", first.rate, 32, null, sink.take((int) frames));
+            outFrames = Math.max(0, total - trimmedEnd() - skipFront());
+            limits.checkFrames(file, firstAt, outFrames, first.rate);
+        }
+
+        /** Samples at the end that are the encoder's padding, not its input (all of them but the decoder's delay). */
+        private long trimmedEnd() {
+            return delay < 0 ? 0 : Math.max(0, padding - DECODER_DELAY);
+        }
+
+        /** The frames a few at a time, mixed to mono, holding back what may be the encoder's padding until the end. */
+        final class Blocks implements AudioStream.Source {
+            private final int channels = first.mono ? 1 : 2;
+            private final double[][] block = new double[channels][first.samples];
+            private final float[] mono = new float[first.samples];
+
+            @Override
+            public int sampleRate() {
+                return first.rate;
+            }
+
+            @Override
+            public int channels() {
+                return channels;
+            }
+
+            @Override
+            public long frames() {
+                return declaredFrames < 0 || delay < 0 ? -1
+                        : Math.max(0, declaredFrames * first.samples - trimmedEnd() - skipFront());
+            }
+
+            @Override
+            public int next() throws IOException {
+                while (sink.written() <= trimmedEnd()) {
+                    if (!decodeFrame()) {
+                        return -1; // what is left is the padding
+                    }
+                }
+                int n = (int) Math.min(mono.length, sink.written() - trimmedEnd());
+                sink.moveTo(block, n);
+                PcmAudio.mix(null, block, 32, 0, n, mono);
+                return n;
+            }
+
+            @Override
+            public float[] mono() {
+                return mono;
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
         }
 
         /**
@@ -209,7 +301,7 @@ final class Mp3Reader {
             return delay < 0 ? 0 : delay + DECODER_DELAY;
         }
 
-        private static long sampleLimit() {
+        static long sampleLimit() {
             // 4 bytes a float, 8 while the arrays double, 8 for the double copy PcmAudio holds, 4 for the mono copy.
             return Math.min(1L << 28, Runtime.getRuntime().maxMemory() / 24);
         }
@@ -375,6 +467,22 @@ final class Mp3Reader {
 
         long position() {
             return seen[0];
+        }
+
+        /** Samples kept so far per channel (after the skipped ones). */
+        int written() {
+            return written[0];
+        }
+
+        /** Moves the first {@code n} kept samples of each channel to block[channel][0 .. n), as PcmAudio's doubles. */
+        void moveTo(double[][] block, int n) {
+            for (int c = 0; c < out.length; c++) {
+                for (int i = 0; i < n; i++) {
+                    block[c][i] = out[c][i];
+                }
+                System.arraycopy(out[c], n, out[c], 0, written[c] - n);
+                written[c] -= n;
+            }
         }
 
         @Override

@@ -15,6 +15,8 @@ import java.security.NoSuchAlgorithmException;
  * @param floats        {@code [channel][frame]} float samples; null for integer audio
  */
 public record PcmAudio(String format, int sampleRate, int bitsPerSample, int[][] ints, double[][] floats) {
+    /** Bytes {@link #digest} stages samples in: many frames of FLAC's widest (8 channels of 32 bits). */
+    public static final int DIGEST_SCRATCH = 1 << 14;
 
     public PcmAudio {
         if ((ints == null) == (floats == null)) {
@@ -44,21 +46,30 @@ public record PcmAudio(String format, int sampleRate, int bitsPerSample, int[][]
      * bits becomes s / 2^(b-1), so int16 / 32768), channels averaged.
      */
     public float[] toMonoFloat() {
-        int n = frames(), c = channels();
-        float[] out = new float[n];
+        float[] out = new float[frames()];
+        mix(ints, floats, bitsPerSample, 0, out.length, out);
+        return out;
+    }
+
+    /**
+     * Frames {@code from .. from + n} of {@code ints} (b-bit integers) or {@code floats} (one is
+     * null) as {@link #toMonoFloat()} makes them, into out[0 .. n): decoders that stream a file
+     * block by block use it so their samples are the whole file's.
+     */
+    public static void mix(int[][] ints, double[][] floats, int bitsPerSample, int from, int n, float[] out) {
+        int c = ints != null ? ints.length : floats.length;
         if (c == 0) {
-            return out;
+            return;
         }
-        double scale = isFloat() ? 1.0 : 1.0 / (1L << (bitsPerSample - 1));
+        double scale = floats != null ? 1.0 : 1.0 / (1L << (bitsPerSample - 1));
         for (int i = 0; i < n; i++) {
             double sum = 0;
             for (int ch = 0; ch < c; ch++) {
-                sum += isFloat() ? floats[ch][i] : ints[ch][i];
+                sum += floats != null ? floats[ch][from + i] : ints[ch][from + i];
             }
             // Mono input stays exact: (float) (s * 2^-k) is what soundfile produces.
             out[i] = (float) (sum * scale / c);
         }
-        return out;
     }
 
     /**
@@ -66,27 +77,42 @@ public record PcmAudio(String format, int sampleRate, int bitsPerSample, int[][]
      * ceil(bits/8) bytes per sample. Float audio is hashed as its little-endian IEEE bytes.
      */
     public byte[] md5() {
-        MessageDigest md;
+        MessageDigest md = md5Digest();
+        digest(md, ints, floats, bitsPerSample, 0, frames(), new byte[Math.max(DIGEST_SCRATCH, 8 * channels())]);
+        return md.digest();
+    }
+
+    public static MessageDigest md5Digest() {
         try {
-            md = MessageDigest.getInstance("MD5");
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        int n = frames(), c = channels();
-        int bytes = isFloat() ? bitsPerSample / 8 : (bitsPerSample + 7) / 8;
-        byte[] buf = new byte[Math.max(1, Math.min(n, 4096)) * c * bytes];
+    }
+
+    /**
+     * Adds frames {@code from .. from + n} to {@code md} as {@link #md5()} hashes them, staged in
+     * {@code scratch} (one frame at least; {@value #DIGEST_SCRATCH} bytes are plenty), so a FLAC decoder checks its MD5
+     * frame by frame.
+     */
+    public static void digest(MessageDigest md, int[][] ints, double[][] floats, int bitsPerSample, int from, int n,
+            byte[] scratch) {
+        int c = ints != null ? ints.length : floats.length;
+        boolean isFloat = floats != null;
+        int bytes = isFloat ? bitsPerSample / 8 : (bitsPerSample + 7) / 8;
+        int frame = c * bytes;
+        byte[] buf = scratch;
         int pos = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < from + n; i++) {
             for (int ch = 0; ch < c; ch++) {
-                pos = isFloat() ? putFloat(buf, pos, floats[ch][i], bytes) : putInt(buf, pos, ints[ch][i], bytes);
+                pos = isFloat ? putFloat(buf, pos, floats[ch][i], bytes) : putInt(buf, pos, ints[ch][i], bytes);
             }
-            if (pos == buf.length) {
+            if (pos + frame > buf.length) {
                 md.update(buf, 0, pos);
                 pos = 0;
             }
         }
         md.update(buf, 0, pos);
-        return md.digest();
     }
 
     /** Little-endian, {@code bytes} wide; unrolled because this runs for every sample of every FLAC decode. */

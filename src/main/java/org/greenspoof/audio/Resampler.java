@@ -1,5 +1,7 @@
 package org.greenspoof.audio;
 
+import java.util.Arrays;
+
 /**
  * Band-limited sample-rate conversion by a Kaiser-windowed sinc, polyphase over the ratio reduced
  * by its gcd (44100 -> 16000 is 160/441: 160 phases).
@@ -52,20 +54,31 @@ public final class Resampler {
 
     /** Resamples {@code x} from {@code fromRate} to {@code toRate} (Hz); returns a copy when equal. */
     public static float[] resample(float[] x, int fromRate, int toRate) {
+        Stream s = stream(fromRate, toRate);
+        long outLength = s.outputLength(x.length);
+        if (outLength > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("resampled signal too long: " + outLength + " samples");
+        }
+        s.take(x);
+        float[] y = new float[(int) outLength];
+        s.read(y, 0, y.length);
+        return y;
+    }
+
+    /**
+     * A conversion fed in pieces: {@link Stream#write} input, {@link Stream#read} what it determines,
+     * {@link Stream#end} after the last piece. The output, concatenated, is exactly that of
+     * {@link #resample} on the whole input, whatever the pieces.
+     */
+    public static Stream stream(int fromRate, int toRate) {
         if (fromRate <= 0 || toRate <= 0) {
             throw new IllegalArgumentException("sample rates must be positive, got " + fromRate + " -> " + toRate);
         }
         if (fromRate == toRate) {
-            return x.clone();
+            return new Stream(null);
         }
         int g = gcd(fromRate, toRate);
-        int up = toRate / g;     // phases
-        int down = fromRate / g; // input step per output, in phases
-        long outLength = (2L * x.length * up + down) / (2L * down);
-        if (outLength > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("resampled signal too long: " + outLength + " samples");
-        }
-        return kernel(up, down, Math.min(1.0, (double) toRate / fromRate)).apply(x, (int) outLength);
+        return new Stream(kernel(toRate / g, fromRate / g, Math.min(1.0, (double) toRate / fromRate)));
     }
 
     private static int gcd(int a, int b) {
@@ -143,40 +156,127 @@ public final class Resampler {
             }
         }
 
-        float[] apply(float[] x, int outLength) {
-            float[] y = new float[outLength];
-            long q = 0; // input sample at or before the output instant
-            int p = 0;  // phase of the output instant between q and q + 1, in 1 / up
-            int qStep = down / up, pStep = down % up;
-            for (int k = 0; k < outLength; k++) {
-                long first = q - half + 1;
-                int lo = (int) Math.max(0, -first);
-                int hi = (int) Math.min(taps, x.length - first);
-                if (interpolate) {
-                    double pos = (double) p * MAX_PHASES / up;
-                    int r = (int) pos;
-                    double f = pos - r;
-                    y[k] = (float) ((1 - f) * dot(r, x, first, lo, hi) + f * dot(r + 1, x, first, lo, hi));
-                } else {
-                    y[k] = (float) dot(p, x, first, lo, hi);
-                }
-                q += qStep;
-                p += pStep;
-                if (p >= up) {
-                    p -= up;
-                    q++;
-                }
-            }
-            return y;
-        }
-
-        private double dot(int row, float[] x, long first, int lo, int hi) {
+        /** Row {@code row} times x[at + lo .. at + hi), x[at] being the weight of tap 0. */
+        private double dot(int row, float[] x, int at, int lo, int hi) {
             int off = row * taps;
             double s = 0;
             for (int j = lo; j < hi; j++) {
-                s += (double) bank[off + j] * x[(int) (first + j)]; // float products are exact in double
+                s += (double) bank[off + j] * x[at + j]; // float products are exact in double
             }
             return s;
+        }
+    }
+
+    /**
+     * The state of one conversion: the input still in reach of the filter and the next output
+     * instant. An output sample is computed once every input its taps reach has arrived (or the
+     * input has ended), over exactly the taps and in the order the whole-array conversion uses, so
+     * the pieces change nothing. Without a kernel (equal rates) input passes through unchanged.
+     */
+    public static final class Stream {
+        private static final int START_CAPACITY = 1 << 12;
+        private final Kernel kernel;
+        private float[] buf;
+        /** Input sample number of buf[0]. */
+        private long base;
+        /** Input samples held, from base. */
+        private int held;
+        private boolean ended;
+        private long produced;
+        private long q; // input sample at or before the next output instant
+        private int p;  // phase of that instant between q and q + 1, in 1 / up
+
+        private Stream(Kernel kernel) {
+            this.kernel = kernel;
+            this.buf = new float[START_CAPACITY];
+        }
+
+        /** Output samples for {@code inLength} input samples: round(inLength * to / from), as sox's rate gives. */
+        public long outputLength(long inLength) {
+            return kernel == null ? inLength : (2 * inLength * kernel.up + kernel.down) / (2L * kernel.down);
+        }
+
+        /** Appends x[off .. off + n) to the input. */
+        public void write(float[] x, int off, int n) {
+            if (ended) {
+                throw new IllegalStateException("the input has ended");
+            }
+            if (held + n > buf.length) {
+                drop();
+                if (held + n > buf.length) {
+                    buf = Arrays.copyOf(buf, Math.max(held + n, 2 * buf.length));
+                }
+            }
+            System.arraycopy(x, off, buf, held, n);
+            held += n;
+        }
+
+        /** The whole input at once, used in place (not copied). */
+        private void take(float[] x) {
+            buf = x;
+            held = x.length;
+            ended = true;
+        }
+
+        /** Marks the end of the input: the outputs whose taps reach past it can now be computed. */
+        public void end() {
+            ended = true;
+        }
+
+        /**
+         * Up to {@code n} further output samples into y[off ..); returns how many, 0 when more input
+         * is needed, -1 once the input has ended and every output sample was read.
+         */
+        public int read(float[] y, int off, int n) {
+            long total = base + held; // input so far
+            long outLength = ended ? outputLength(total) : Long.MAX_VALUE;
+            if (produced == outLength) {
+                return -1;
+            }
+            int k = 0;
+            if (kernel == null) {
+                k = (int) Math.min(n, total - produced);
+                System.arraycopy(buf, (int) (produced - base), y, off, k);
+                produced += k;
+                return k;
+            }
+            Kernel f = kernel;
+            int qStep = f.down / f.up, pStep = f.down % f.up;
+            // Before the end an output needs input up to q + half; none past the final length round(total
+            // * up / down) is made early, since its q is within down / (2 up) + 1 of the input's end and
+            // half is larger (the filter spans over 100 zero crossings each way).
+            for (; k < n && produced < outLength && (ended || q + f.half < total); k++, produced++) {
+                long first = q - f.half + 1;
+                int lo = (int) Math.max(0, -first);
+                int hi = (int) Math.min(f.taps, total - first);
+                int at = (int) (first - base);
+                if (f.interpolate) {
+                    double pos = (double) p * MAX_PHASES / f.up;
+                    int r = (int) pos;
+                    double w = pos - r;
+                    y[off + k] = (float) ((1 - w) * f.dot(r, buf, at, lo, hi) + w * f.dot(r + 1, buf, at, lo, hi));
+                } else {
+                    y[off + k] = (float) f.dot(p, buf, at, lo, hi);
+                }
+                q += qStep;
+                p += pStep;
+                if (p >= f.up) {
+                    p -= f.up;
+                    q++;
+                }
+            }
+            return k;
+        }
+
+        /** Forgets the input no later output reaches (before the next output's first tap). */
+        private void drop() {
+            long keep = kernel == null ? produced : Math.max(0, q - kernel.half + 1);
+            int gone = (int) Math.min(held, keep - base);
+            if (gone > 0) {
+                System.arraycopy(buf, gone, buf, 0, held - gone);
+                held -= gone;
+                base += gone;
+            }
         }
     }
 }

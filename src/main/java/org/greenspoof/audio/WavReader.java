@@ -44,13 +44,30 @@ public final class WavReader {
     /** Reads {@code file}, refusing rates and durations outside {@code limits} before allocating. */
     public static PcmAudio read(Path file, AudioLimits limits) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new Parser(file, ch, limits).parse();
+            return new Parser(file, ch, limits).read();
+        }
+    }
+
+    /** Opens {@code file} to decode block by block, within {@code limits}; the stream closes the file. */
+    static AudioStream open(Path file, AudioLimits limits) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            Parser p = new Parser(file, ch, limits);
+            p.parse();
+            return new AudioStream(p.new Blocks());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
     /** What the fmt chunk says, validated. */
     private record Format(boolean isFloat, int channels, int sampleRate, int containerBytes, int validBits,
             int blockAlign) {
+        /** As PcmAudio gives it: the container of float samples, the valid bits of integers. */
+        int bitsPerSample() {
+            return isFloat ? 8 * containerBytes : validBits;
+        }
     }
 
     private static final class Parser {
@@ -58,6 +75,10 @@ public final class WavReader {
         private final FileChannel ch;
         private final long size;
         private final AudioLimits limits;
+        /** What {@link #parse} found: the format, where the samples start, how many frames there are. */
+        private Format fmt;
+        private long dataStart;
+        private long frames;
 
         Parser(Path file, FileChannel ch, AudioLimits limits) throws IOException {
             this.file = file;
@@ -66,7 +87,30 @@ public final class WavReader {
             this.limits = limits;
         }
 
-        PcmAudio parse() throws IOException {
+        /** Parses the header, then decodes every frame into memory (within the decoders' heap budget). */
+        PcmAudio read() throws IOException {
+            parse();
+            if (frames > Integer.MAX_VALUE - 8) {
+                throw error(dataStart, "at most " + (Integer.MAX_VALUE - 8) + " frames, found " + frames);
+            }
+            // The same heap budget as the FLAC decoder; float samples are held as doubles, twice the bytes.
+            long limit = FlacDecoder.sampleLimit() / (fmt.isFloat() ? 2 : 1);
+            if (frames * fmt.channels() > limit) {
+                throw error(dataStart, "at most " + limit + " samples to fit in memory (raise -Xmx for longer audio), found "
+                        + frames * fmt.channels());
+            }
+            int c = fmt.channels(), n = (int) frames;
+            int[][] ints = fmt.isFloat() ? null : new int[c][n];
+            double[][] floats = fmt.isFloat() ? new double[c][n] : null;
+            ByteBuffer buf = blockBuffer();
+            for (int frame = 0; frame < n; ) {
+                frame += readBlock(buf, frame, ints, floats, frame);
+            }
+            return new PcmAudio("wav", fmt.sampleRate(), fmt.bitsPerSample(), ints, floats);
+        }
+
+        /** Reads the chunks up to the data and checks them; sets {@link #fmt}, {@link #dataStart}, {@link #frames}. */
+        void parse() throws IOException {
             if (size < 12) {
                 throw error(size, "a 12-byte RIFF/WAVE header, but the file has " + size + " bytes");
             }
@@ -142,18 +186,10 @@ public final class WavReader {
                 }
                 dataLength -= remainder; // a stream cut mid-frame: the partial frame is not audio
             }
-            long frames = dataLength / fmt.blockAlign();
+            frames = dataLength / fmt.blockAlign();
             limits.checkFrames(file, dataStart - 4, frames, fmt.sampleRate());
-            if (frames > Integer.MAX_VALUE - 8) {
-                throw error(dataStart, "at most " + (Integer.MAX_VALUE - 8) + " frames, found " + frames);
-            }
-            // The same heap budget as the FLAC decoder; float samples are held as doubles, twice the bytes.
-            long limit = FlacDecoder.sampleLimit() / (fmt.isFloat() ? 2 : 1);
-            if (frames * fmt.channels() > limit) {
-                throw error(dataStart, "at most " + limit + " samples to fit in memory (raise -Xmx for longer audio), found "
-                        + frames * fmt.channels());
-            }
-            return decode(fmt, dataStart, (int) frames);
+            this.fmt = fmt;
+            this.dataStart = dataStart;
         }
 
         /** True when the bytes from {@code pos} to the end of the file are whole RIFF chunks. */
@@ -227,41 +263,88 @@ public final class WavReader {
             return new Format(isFloat, channels, (int) sampleRate, containerBytes, validBits, blockAlign);
         }
 
-        private PcmAudio decode(Format f, long dataStart, int frames) throws IOException {
+        private ByteBuffer blockBuffer() {
+            int framesPerRead = Math.max(1, READ_BLOCK / fmt.blockAlign());
+            return ByteBuffer.allocate(framesPerRead * fmt.blockAlign()).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        /**
+         * Reads the frames from {@code frame} on that fit in {@code buf} (fewer at the end) into
+         * ints or floats (one is null) from index {@code at}; returns how many.
+         */
+        private int readBlock(ByteBuffer buf, long frame, int[][] ints, double[][] floats, int at) throws IOException {
+            Format f = fmt;
             int c = f.channels();
-            int[][] ints = f.isFloat() ? null : new int[c][frames];
-            double[][] floats = f.isFloat() ? new double[c][frames] : null;
-            int framesPerRead = Math.max(1, READ_BLOCK / f.blockAlign());
-            ByteBuffer buf = ByteBuffer.allocate(framesPerRead * f.blockAlign()).order(ByteOrder.LITTLE_ENDIAN);
+            int n = (int) Math.min(buf.capacity() / f.blockAlign(), frames - frame);
+            buf.clear().limit(n * f.blockAlign());
+            readFully(buf, dataStart + frame * f.blockAlign(), "audio data");
             int bytes = f.containerBytes();
             // Samples are left-justified in their container; valid bits shorter than it drop the rest,
             // as flac does when it encodes such a file.
             int shift = 8 * bytes - f.validBits();
-            long pos = dataStart;
-            for (int frame = 0; frame < frames; ) {
-                int n = Math.min(framesPerRead, frames - frame);
-                buf.clear().limit(n * f.blockAlign());
-                readFully(buf, pos, "audio data");
-                pos += buf.limit();
-                int p = 0;
-                for (int i = 0; i < n; i++, frame++) {
-                    for (int ch = 0; ch < c; ch++, p += bytes) {
-                        if (floats != null) {
-                            floats[ch][frame] = bytes == 4 ? buf.getFloat(p) : buf.getDouble(p);
-                        } else {
-                            int v = switch (bytes) {
-                                case 1 -> (buf.get(p) & 0xFF) - 128; // WAV stores 8-bit samples unsigned
-                                case 2 -> buf.getShort(p);
-                                case 3 -> (buf.get(p) & 0xFF) | (buf.get(p + 1) & 0xFF) << 8 | buf.get(p + 2) << 16;
-                                default -> buf.getInt(p);
-                            };
-                            ints[ch][frame] = v >> shift;
-                        }
+            int p = 0;
+            for (int i = at; i < at + n; i++) {
+                for (int ch = 0; ch < c; ch++, p += bytes) {
+                    if (floats != null) {
+                        floats[ch][i] = bytes == 4 ? buf.getFloat(p) : buf.getDouble(p);
+                    } else {
+                        int v = switch (bytes) {
+                            case 1 -> (buf.get(p) & 0xFF) - 128; // WAV stores 8-bit samples unsigned
+                            case 2 -> buf.getShort(p);
+                            case 3 -> (buf.get(p) & 0xFF) | (buf.get(p + 1) & 0xFF) << 8 | buf.get(p + 2) << 16;
+                            default -> buf.getInt(p);
+                        };
+                        ints[ch][i] = v >> shift;
                     }
                 }
             }
-            int bitsPerSample = f.isFloat() ? 8 * bytes : f.validBits();
-            return new PcmAudio("wav", f.sampleRate(), bitsPerSample, ints, floats);
+            return n;
+        }
+
+        /** The data chunk a block of frames at a time, mixed to mono. */
+        final class Blocks implements AudioStream.Source {
+            private final ByteBuffer buf = blockBuffer();
+            private final int block = buf.capacity() / fmt.blockAlign();
+            private final int[][] ints = fmt.isFloat() ? null : new int[fmt.channels()][block];
+            private final double[][] floats = fmt.isFloat() ? new double[fmt.channels()][block] : null;
+            private final float[] mono = new float[block];
+            private long frame;
+
+            @Override
+            public int sampleRate() {
+                return fmt.sampleRate();
+            }
+
+            @Override
+            public int channels() {
+                return fmt.channels();
+            }
+
+            @Override
+            public long frames() {
+                return frames;
+            }
+
+            @Override
+            public int next() throws IOException {
+                if (frame == frames) {
+                    return -1;
+                }
+                int n = readBlock(buf, frame, ints, floats, 0);
+                frame += n;
+                PcmAudio.mix(ints, floats, fmt.bitsPerSample(), 0, n, mono);
+                return n;
+            }
+
+            @Override
+            public float[] mono() {
+                return mono;
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
         }
 
         private ByteBuffer readAt(long pos, int n, String what) throws IOException {

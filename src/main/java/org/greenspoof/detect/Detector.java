@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.greenspoof.audio.AudioLimits;
 import org.greenspoof.audio.AudioReader;
+import org.greenspoof.audio.AudioStream;
 import org.greenspoof.audio.Resampler;
 import org.greenspoof.classify.ClassifierFile;
 import org.greenspoof.classify.TrainingDistribution;
@@ -80,19 +81,72 @@ public final class Detector implements AutoCloseable {
         static final int BUCKETS = 800;
 
         static Envelope of(float[] x) {
-            int b = Math.max(1, Math.min(BUCKETS, x.length));
-            float[] lo = new float[b], hi = new float[b];
-            for (int i = 0; i < b; i++) {
-                int from = (int) ((long) x.length * i / b), to = (int) ((long) x.length * (i + 1) / b);
-                float mn = 0, mx = 0;
-                for (int j = from; j < to; j++) {
-                    mn = Math.min(mn, x[j]);
-                    mx = Math.max(mx, x[j]);
+            Builder b = new Builder();
+            b.add(x, 0, x.length);
+            return b.build();
+        }
+
+        /**
+         * The envelope of a recording fed in pieces, in bounded memory: the least and greatest sample
+         * of each block of {@code block} samples, the block doubling (pairs merged) whenever
+         * {@value #MAX_BLOCKS} blocks are full; the blocks are grouped into the buckets at the end.
+         * Below {@value #MAX_BLOCKS} samples the blocks are the samples, and bucket edges fall where
+         * {@link #of} on the whole array puts them; beyond, they are off by less than a block, under
+         * 1/40 of a bucket.
+         */
+        static final class Builder {
+            /** Blocks kept: 512 KB of floats; a bucket edge moves by at most BUCKETS * 2 / MAX_BLOCKS of a bucket. */
+            static final int MAX_BLOCKS = 1 << 16;
+            private final float[] lo = new float[MAX_BLOCKS], hi = new float[MAX_BLOCKS];
+            private int blocks;
+            private long block = 1;
+            /** Samples in the block being filled, and its least and greatest (from 0, as {@link #of} starts). */
+            private long filled;
+            private float mn, mx;
+
+            void add(float[] x, int off, int n) {
+                for (int i = off; i < off + n; i++) {
+                    mn = Math.min(mn, x[i]);
+                    mx = Math.max(mx, x[i]);
+                    if (++filled == block) {
+                        lo[blocks] = mn;
+                        hi[blocks] = mx;
+                        mn = 0;
+                        mx = 0;
+                        filled = 0;
+                        if (++blocks == MAX_BLOCKS) {
+                            for (int j = 0; j < MAX_BLOCKS / 2; j++) {
+                                lo[j] = Math.min(lo[2 * j], lo[2 * j + 1]);
+                                hi[j] = Math.max(hi[2 * j], hi[2 * j + 1]);
+                            }
+                            blocks = MAX_BLOCKS / 2;
+                            block *= 2;
+                        }
+                    }
                 }
-                lo[i] = mn;
-                hi[i] = mx;
             }
-            return new Envelope(lo, hi);
+
+            Envelope build() {
+                int m = blocks;
+                if (filled > 0) { // the last, partial block (there is room: a full array was just halved)
+                    lo[m] = mn;
+                    hi[m] = mx;
+                    m++;
+                }
+                int b = Math.max(1, Math.min(BUCKETS, m));
+                float[] bl = new float[b], bh = new float[b];
+                for (int i = 0; i < b; i++) {
+                    int from = (int) ((long) m * i / b), to = (int) ((long) m * (i + 1) / b);
+                    float l = 0, h = 0;
+                    for (int j = from; j < to; j++) {
+                        l = Math.min(l, lo[j]);
+                        h = Math.max(h, hi[j]);
+                    }
+                    bl[i] = l;
+                    bh[i] = h;
+                }
+                return new Envelope(bl, bh);
+            }
         }
     }
 
@@ -175,14 +229,36 @@ public final class Detector implements AutoCloseable {
         return score16k(id, to16k(samples, sampleRate));
     }
 
-    /** Decodes one file and scores it whole or in windows, as {@code windowing} says for its length. */
+    /**
+     * Decodes one file and scores it whole or in windows, as {@code windowing} says for its length.
+     * The file is decoded as it is scored: a windowed recording is held only a window (and the read
+     * ahead that decides it is windowed) at a time, so memory does not grow with its length.
+     */
     public Report detect(Path audio, AudioLimits limits, Windowing windowing) throws IOException {
-        return detect16k(idOf(audio), AudioReader.readMono16k(audio, limits), windowing);
+        try (AudioStream in = AudioReader.open(audio, limits)) {
+            return detect16k(idOf(audio), in::read, windowing);
+        }
     }
 
     /** As {@link #detect(Path, AudioLimits, Windowing)} for mono samples at {@code sampleRate} Hz. */
     public Report detect(String id, float[] samples, int sampleRate, Windowing windowing) {
-        return detect16k(id, to16k(samples, sampleRate), windowing);
+        float[] x = to16k(samples, sampleRate);
+        int[] at = {0};
+        try {
+            return detect16k(id, (b, off, n) -> {
+                int r = Math.min(n, x.length - at[0]);
+                System.arraycopy(x, at[0], b, off, r);
+                at[0] += r;
+                return r == 0 && n > 0 ? -1 : r;
+            }, windowing);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading an array failed", e);
+        }
+    }
+
+    /** 16 kHz samples in pieces, as {@link AudioStream#read} gives them: at least one per call, -1 at the end. */
+    private interface Samples {
+        int read(float[] b, int off, int n) throws IOException;
     }
 
     private static float[] to16k(float[] samples, int sampleRate) {
@@ -192,36 +268,97 @@ public final class Detector implements AutoCloseable {
         return sampleRate == SAMPLE_RATE ? samples : Resampler.resample(samples, sampleRate, SAMPLE_RATE);
     }
 
-    private Report detect16k(String id, float[] audio, Windowing w) {
-        int n = audio.length;
-        double seconds = (double) n / SAMPLE_RATE;
-        if (seconds <= w.above()) {
-            Verdict v = score16k(id, audio);
+    /**
+     * Reads ahead until the recording is known to be longer than {@code w.above()} and than a
+     * window (or has ended); a short recording is then scored whole, a long one window by window as
+     * its samples arrive, keeping from the next window's start or the last window's worth, whichever
+     * is earlier (the last window ends at the recording's end, unknown until it comes).
+     */
+    private Report detect16k(String id, Samples in, Windowing w) throws IOException {
+        long fullWindow = Math.round(w.window() * SAMPLE_RATE);
+        int hop = (int) Math.max(1, Math.round(w.hop() * SAMPLE_RATE));
+        Buffer b = new Buffer(in);
+        while (!b.ended && ((double) b.held / SAMPLE_RATE <= w.above() || b.held <= fullWindow)) {
+            b.readPiece(0);
+        }
+        if (b.ended && (double) b.held / SAMPLE_RATE <= w.above()) {
+            double seconds = (double) b.held / SAMPLE_RATE;
+            Verdict v = score16k(id, Arrays.copyOf(b.buf, b.held));
             Segment whole = new Segment(0, seconds, v.score(), v.probability(), v.bonafide());
             return new Report(v, seconds, List.of(whole), 1 - v.probability(), v.bonafide() ? 0 : 1,
-                    v.bonafide() ? List.of() : List.of(new Span(0, seconds)), Envelope.of(audio));
+                    v.bonafide() ? List.of() : List.of(new Span(0, seconds)), b.envelope.build());
         }
-        int win = (int) Math.min(n, Math.round(w.window() * SAMPLE_RATE));
-        int hop = (int) Math.max(1, Math.round(w.hop() * SAMPLE_RATE));
-        List<Integer> starts = new ArrayList<>();
-        for (int s = 0; s + win < n; s += hop) {
-            starts.add(s);
-        }
-        starts.add(n - win); // the last window ends at the end: no tail left unscored
-        List<Segment> segments = new ArrayList<>(starts.size());
+        int win = (int) Math.min(b.held, fullWindow); // shorter only when the recording is, which has then ended
+        List<Segment> segments = new ArrayList<>();
         Verdict worst = null;
-        for (int s : starts) {
-            Verdict v = score16k(id, Arrays.copyOfRange(audio, s, s + win));
-            segments.add(new Segment((double) s / SAMPLE_RATE, (double) (s + win) / SAMPLE_RATE, v.score(), v.probability(),
-                    v.bonafide()));
-            if (worst == null || v.score() < worst.score()) {
-                worst = v;
+        long next = 0; // start of the next window
+        while (true) {
+            long total = b.base + b.held;
+            for (; next + win < total; next += hop) { // a window not ending at the end: not the last
+                Verdict v = window(id, b, next, win, segments);
+                worst = worst == null || v.score() < worst.score() ? v : worst;
             }
+            if (b.ended) {
+                Verdict v = window(id, b, total - win, win, segments); // the last, ending at the end
+                worst = worst == null || v.score() < worst.score() ? v : worst;
+                break;
+            }
+            b.readPiece(Math.min(next, total - win));
         }
+        double seconds = (double) (b.base + b.held) / SAMPLE_RATE;
         List<Span> spans = spoofedSpans(segments);
         double spoofed = spans.stream().mapToDouble(sp -> sp.end() - sp.start()).sum();
         return new Report(worst, seconds, List.copyOf(segments), 1 - worst.probability(), spoofed / seconds, spans,
-                Envelope.of(audio));
+                b.envelope.build());
+    }
+
+    /** Samples asked of the decoder at once: a quarter second. */
+    private static final int READ_PIECE = SAMPLE_RATE / 4;
+
+    /** The samples of a recording from sample {@code base} on, read a piece at a time, and its envelope so far. */
+    private static final class Buffer {
+        private final Samples in;
+        private final Envelope.Builder envelope = new Envelope.Builder();
+        private float[] buf = new float[2 * READ_PIECE];
+        private long base;
+        private int held;
+        private boolean ended;
+
+        Buffer(Samples in) {
+            this.in = in;
+        }
+
+        /**
+         * Reads the next piece, first forgetting the samples before {@code keep} when the buffer
+         * is full (so copies are rare), and growing it when what is kept leaves no room.
+         */
+        void readPiece(long keep) throws IOException {
+            if (held + READ_PIECE > buf.length) {
+                int drop = (int) (keep - base);
+                System.arraycopy(buf, drop, buf, 0, held - drop);
+                held -= drop;
+                base = keep;
+                if (2L * held + READ_PIECE > buf.length) { // keep copies to one per kept length read
+                    buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8L, 2L * held + READ_PIECE));
+                }
+            }
+            int r = in.read(buf, held, READ_PIECE);
+            if (r < 0) {
+                ended = true;
+            } else {
+                envelope.add(buf, held, r);
+                held += r;
+            }
+        }
+    }
+
+    /** Scores the window of {@code win} samples from sample {@code start} and appends its segment. */
+    private Verdict window(String id, Buffer b, long start, int win, List<Segment> segments) {
+        int at = (int) (start - b.base);
+        Verdict v = score16k(id, Arrays.copyOfRange(b.buf, at, at + win));
+        segments.add(new Segment((double) start / SAMPLE_RATE, (double) (start + win) / SAMPLE_RATE, v.score(),
+                v.probability(), v.bonafide()));
+        return v;
     }
 
     /** The union of the spoof-scored segments (in start order), overlapping or touching ones merged. */

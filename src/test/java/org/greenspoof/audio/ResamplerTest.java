@@ -232,6 +232,42 @@ class ResamplerTest {
     }
 
     /**
+     * Fed in pieces (one sample at a time, 7, 4096, random sizes; read in random-sized bites), the
+     * stream gives bit for bit the whole-array output: the pieces change no sum.
+     */
+    @ParameterizedTest(name = "{0} Hz")
+    @ValueSource(ints = {8000, 16000, 22050, 44100, 44101, 48000})
+    void streamInPiecesIsBitIdentical(int from) {
+        float[] x = speechLike(from, 1, 11);
+        float[] whole = Resampler.resample(x, from, TO);
+        Random rnd = new Random(from);
+        for (int piece : new int[] {1, 7, 4096, -1}) {
+            Resampler.Stream s = Resampler.stream(from, TO);
+            float[] y = new float[whole.length + 1];
+            int out = 0;
+            for (int at = 0; at < x.length; ) {
+                int n = Math.min(x.length - at, piece > 0 ? piece : 1 + rnd.nextInt(3000));
+                s.write(x, at, n);
+                at += n;
+                out = drain(s, y, out, rnd);
+            }
+            s.end();
+            out = drain(s, y, out, rnd);
+            assertEquals(-1, s.read(y, out, 1), "nothing after the end");
+            assertEquals(whole.length, out, "piece " + piece);
+            assertArrayEquals(whole, java.util.Arrays.copyOf(y, out), "piece " + piece);
+        }
+    }
+
+    private static int drain(Resampler.Stream s, float[] y, int out, Random rnd) {
+        int r;
+        while ((r = s.read(y, out, Math.min(y.length - out, 1 + rnd.nextInt(500)))) > 0) {
+            out += r;
+        }
+        return out;
+    }
+
+    /**
      * 16k -> 48k -> 16k returns the input: it holds nothing above 0.45 fs (speechLike), inside both
      * pass-bands, so only ripple, stop-band residue and float rounding separate the two.
      */

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import org.greenspoof.io.FileFormatException;
 
 /**
- * MSB-first bit reader over a whole file held in memory, with a 64-bit cache.
+ * MSB-first bit reader over a file's bytes held in memory (all of them, or a window), with a
+ * 64-bit cache.
  *
  * <p>The top {@code bits} bits of {@code cache} are the next unread bits of the stream. The bits
  * below them are either zero or the stream's own following bits (a refill loads 8 bytes at once
@@ -19,16 +20,25 @@ final class BitReader {
     private static final VarHandle BIG_ENDIAN_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final byte[] data;
+    private byte[] data;
+    /** Valid bytes of data, and the file offset of data[0]. */
+    private int limit;
+    private long origin;
     private final Path file;
     private long cache;
     private int bits;
     /** Next byte of {@code data} to load into the cache. */
     private int pos;
 
-    BitReader(byte[] data, Path file) {
-        this.data = data;
+    BitReader(Path file) {
         this.file = file;
+    }
+
+    /** Reads data[0 .. limit) from now on, the file's bytes from offset {@code origin}; seek before reading. */
+    void window(byte[] data, int limit, long origin) {
+        this.data = data;
+        this.limit = limit;
+        this.origin = origin;
     }
 
     /** Continues reading at a byte offset, dropping whatever was cached. */
@@ -38,7 +48,7 @@ final class BitReader {
         bits = 0;
     }
 
-    /** Offset of the byte holding the next unread bit. */
+    /** Index in data of the byte holding the next unread bit. */
     long bytePosition() {
         return ((long) pos * 8 - bits) >>> 3;
     }
@@ -50,13 +60,13 @@ final class BitReader {
 
     /** Loads whole bytes until at least 56 bits are cached or the data ends. */
     private void refill() {
-        if (pos + 8 <= data.length) {
+        if (pos + 8 <= limit) {
             cache |= (long) BIG_ENDIAN_LONG.get(data, pos) >>> bits;
             int n = (63 - bits) >>> 3;
             pos += n;
             bits += n << 3;
         } else {
-            while (bits <= 55 && pos < data.length) {
+            while (bits <= 55 && pos < limit) {
                 cache |= (data[pos++] & 0xFFL) << (56 - bits);
                 bits += 8;
             }
@@ -66,8 +76,7 @@ final class BitReader {
     private void need(int n) throws FileFormatException {
         refill();
         if (bits < n) {
-            throw new FileFormatException(file, data.length,
-                    n + " more bits of frame data: the file is truncated");
+            throw new Truncated(file, origin + limit, n + " more bits of frame data");
         }
     }
 
@@ -140,7 +149,7 @@ final class BitReader {
                 bits = b;
                 long q = readUnary();
                 if (q >= 1L << (32 - k)) {
-                    throw new FileFormatException(file, bytePosition(),
+                    throw new FileFormatException(file, origin + bytePosition(),
                             "a Rice-coded residual of at most 32 bits, found a quotient of " + q);
                 }
                 v = (q << k) | (k == 0 ? 0 : readUInt(k));

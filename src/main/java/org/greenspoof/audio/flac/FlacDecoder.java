@@ -1,9 +1,13 @@
 package org.greenspoof.audio.flac;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.greenspoof.audio.AudioLimits;
@@ -19,7 +23,7 @@ import org.greenspoof.io.FileFormatException;
  * in sequence, the STREAMINFO sample count and, when present, its MD5 of the decoded audio. Any
  * failure is a {@link FileFormatException} naming the file, the byte offset and what was expected.
  */
-public final class FlacDecoder {
+public final class FlacDecoder implements java.io.Closeable {
 
     /** Largest file read into memory; an hour of 16 kHz speech is about 60 MB of FLAC. */
     public static final long MAX_FILE_BYTES = 1L << 30;
@@ -41,8 +45,18 @@ public final class FlacDecoder {
     /** Starting capacity when STREAMINFO does not state the sample count; arrays then double as needed. */
     private static final int UNKNOWN_LENGTH_CAPACITY = 1 << 16;
     private static final int ID3V1_LENGTH = 128;
+    /** Bytes a streaming decoder reads the file through: many frames of common streams (4096 x 2 x 16 bits is 16 KB raw). */
+    private static final int STREAM_WINDOW = 1 << 20;
 
-    private final byte[] data;
+    /**
+     * The file's bytes from offset {@code origin}, valid up to {@code limit}: the whole file, or
+     * (streaming, {@link #open}) a window of it read from {@code channel} as the frames advance.
+     */
+    private byte[] data;
+    private int limit;
+    private long origin;
+    private boolean atEnd;
+    private FileChannel channel;
     private final Path file;
     private final long maxSamples;
     private final AudioLimits limits;
@@ -55,9 +69,20 @@ public final class FlacDecoder {
     private long totalSamples;
     private final byte[] md5 = new byte[16];
     private int md5At;
+    /** Decoding state, frame by frame: the next frame's offset, frames and samples per channel so far. */
+    private FrameDecoder frame;
+    private int p;
+    private long frames;
+    private long decoded;
+    private boolean variable;
+    /** MD5 of the samples decoded so far; null when STREAMINFO gives none (all zeros) or once checked. */
+    private MessageDigest digest;
+    private byte[] digestScratch;
 
     private FlacDecoder(byte[] data, Path file, long maxSamples, AudioLimits limits) {
         this.data = data;
+        this.limit = data.length;
+        this.atEnd = true;
         this.file = file;
         this.maxSamples = maxSamples;
         this.limits = limits;
@@ -134,7 +159,7 @@ public final class FlacDecoder {
 
     /** Length of an ID3v2 tag some taggers put before "fLaC", or 0. */
     private int skipId3v2() throws FileFormatException {
-        if (data.length < 10 || data[0] != 'I' || data[1] != 'D' || data[2] != '3') {
+        if (limit < 10 || data[0] != 'I' || data[1] != 'D' || data[2] != '3') {
             return 0;
         }
         int size = 0;
@@ -184,37 +209,13 @@ public final class FlacDecoder {
     }
 
     private PcmAudio decodeFrames(int firstFrame) throws FileFormatException {
-        FrameDecoder frame = new FrameDecoder(data, file, sampleRate, channels, bitsPerSample, maxBlockSize);
+        start(firstFrame);
         long plausible = ((long) (data.length - firstFrame) / MIN_FRAME_BYTES + 1) * maxBlockSize;
         long capacity = Math.min(totalSamples > 0 ? totalSamples : UNKNOWN_LENGTH_CAPACITY, plausible);
         int[][] out = new int[channels][(int) Math.min(capacity, maxSamples / channels)];
-        long decoded = 0;
-        long frames = 0;
-        boolean variable = false;
-        int p = firstFrame;
-        while (p < data.length && !isId3v1Trailer(p)) {
-            frame.readHeader(p);
-            if (frames == 0) {
-                variable = frame.variableBlockSize();
-            } else if (frame.variableBlockSize() != variable) {
-                throw new FileFormatException(file, p + 1, (variable ? "variable" : "fixed")
-                        + " block size frames as in the first frame");
-            }
-            long expected = variable ? decoded : frames;
-            if (frame.number() != expected) {
-                throw new FileFormatException(file, p + 4, (variable ? "sample number " : "frame number ")
-                        + expected + " in sequence, found " + frame.number());
-            }
-            long end = decoded + frame.blockSize();
-            if (totalSamples > 0 && end > totalSamples) {
-                throw new FileFormatException(file, p, "no more than the " + totalSamples
-                        + " samples per channel STREAMINFO declares, but this frame ends at sample " + end);
-            }
-            if (end > maxFrames) {
-                throw new FileFormatException(file, p, "at most " + maxFrames + " frames (" + limits.maxSeconds()
-                        + " s at " + sampleRate + " Hz, --max-seconds), but this frame ends at frame " + end
-                        + " and the stream goes on");
-            }
+        int n;
+        while ((n = nextHeader()) >= 0) {
+            long end = decoded + n;
             if (end * channels > maxSamples) {
                 throw new FileFormatException(file, p, "at most " + maxSamples
                         + " decoded samples in all channels (the decoder's memory limit)");
@@ -225,40 +226,211 @@ public final class FlacDecoder {
                     out[ch] = Arrays.copyOf(out[ch], grown);
                 }
             }
-            p = frame.decodeBody(out, (int) decoded);
-            decoded = end;
-            frames++;
-        }
-        if (totalSamples > 0 && decoded != totalSamples) {
-            throw new FileFormatException(file, p, "the " + totalSamples
-                    + " samples per channel STREAMINFO declares, but the stream ends after " + decoded);
+            nextBody(out, (int) decoded);
         }
         if (decoded != out[0].length) {
             for (int ch = 0; ch < channels; ch++) {
                 out[ch] = Arrays.copyOf(out[ch], (int) decoded);
             }
         }
-        PcmAudio audio = new PcmAudio("flac", sampleRate, bitsPerSample, out, null);
+        return new PcmAudio("flac", sampleRate, bitsPerSample, out, null);
+    }
+
+    /**
+     * Opens a FLAC file to decode frame by frame ({@link #next}), refusing rates and durations
+     * outside {@code limits}. The file is read through a window that holds the metadata, then a
+     * few frames (more only for a frame larger than half of it), and the decoded audio is a frame
+     * at a time: memory does not grow with the length, so no memory limit applies.
+     */
+    public static FlacDecoder open(Path file, AudioLimits limits) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            FlacDecoder d = new FlacDecoder(new byte[STREAM_WINDOW], file, Long.MAX_VALUE, limits);
+            d.channel = ch;
+            d.limit = 0;
+            d.atEnd = false;
+            d.fill();
+            int first;
+            while (true) {
+                try {
+                    first = d.readMetadata();
+                    break;
+                } catch (Truncated t) {
+                    d.grow(t);
+                }
+            }
+            d.start(first);
+            return d;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Closes the file a streaming decoder reads. */
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int bitsPerSample() {
+        return bitsPerSample;
+    }
+
+    /** Frames (samples per channel) STREAMINFO declares; 0 when it does not say. */
+    public long totalSamples() {
+        return totalSamples;
+    }
+
+    /** Largest block a frame holds: the size {@link #next}'s arrays need. */
+    public int maxBlockSize() {
+        return maxBlockSize;
+    }
+
+    /**
+     * Decodes the next frame into block[channel][0 ..); returns its block size, or -1 after the last
+     * frame, once the sample count and MD5 STREAMINFO declares are checked.
+     */
+    public int next(int[][] block) throws IOException {
+        if (channel != null && !atEnd && limit - p < data.length / 2) {
+            slide(data.length);
+        }
+        while (true) {
+            try {
+                int n = nextHeader();
+                if (n >= 0) {
+                    nextBody(block, 0);
+                }
+                return n;
+            } catch (Truncated t) {
+                grow(t); // a frame larger than what the window had left: decode it again from its start
+            }
+        }
+    }
+
+    /** A truncated file at its end; else the window doubled (from the current frame on) and filled. */
+    private void grow(Truncated t) throws IOException {
+        if (atEnd) {
+            throw t;
+        }
+        slide(2 * data.length);
+    }
+
+    /** Moves the window to start at the current frame, {@code capacity} bytes long, and fills it. */
+    private void slide(int capacity) throws IOException {
+        byte[] to = capacity == data.length ? data : new byte[capacity];
+        System.arraycopy(data, p, to, 0, limit - p);
+        data = to;
+        limit -= p;
+        origin += p;
+        p = 0;
+        fill();
+    }
+
+    /** Reads the file into the window after its valid bytes, until the window is full or the file ends. */
+    private void fill() throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data, limit, data.length - limit);
+        while (b.hasRemaining()) {
+            if (channel.read(b, origin + b.position()) < 0) {
+                atEnd = true;
+                break;
+            }
+        }
+        limit = b.position();
+        if (frame != null) {
+            frame.window(data, limit, origin);
+        }
+    }
+
+    private void start(int firstFrame) {
+        frame = new FrameDecoder(file, sampleRate, channels, bitsPerSample, maxBlockSize);
+        frame.window(data, limit, origin);
+        p = firstFrame;
         if (!Arrays.equals(md5, new byte[16])) {
-            byte[] actual = audio.md5();
+            digest = PcmAudio.md5Digest();
+            digestScratch = new byte[PcmAudio.DIGEST_SCRATCH];
+        }
+    }
+
+    /**
+     * Reads and checks the next frame's header (its place in the sequence, the declared and allowed
+     * lengths); returns its block size, or -1 at the end of the frames after the end's checks.
+     */
+    private int nextHeader() throws FileFormatException {
+        if (atEnd && (p >= limit || isId3v1Trailer(p))) {
+            finish();
+            return -1;
+        }
+        frame.readHeader(p);
+        if (frames == 0) {
+            variable = frame.variableBlockSize();
+        } else if (frame.variableBlockSize() != variable) {
+            throw new FileFormatException(file, origin + p + 1, (variable ? "variable" : "fixed")
+                    + " block size frames as in the first frame");
+        }
+        long expected = variable ? decoded : frames;
+        if (frame.number() != expected) {
+            throw new FileFormatException(file, origin + p + 4, (variable ? "sample number " : "frame number ")
+                    + expected + " in sequence, found " + frame.number());
+        }
+        long end = decoded + frame.blockSize();
+        if (totalSamples > 0 && end > totalSamples) {
+            throw new FileFormatException(file, origin + p, "no more than the " + totalSamples
+                    + " samples per channel STREAMINFO declares, but this frame ends at sample " + end);
+        }
+        if (end > maxFrames) {
+            throw new FileFormatException(file, origin + p, "at most " + maxFrames + " frames (" + limits.maxSeconds()
+                    + " s at " + sampleRate + " Hz, --max-seconds), but this frame ends at frame " + end
+                    + " and the stream goes on");
+        }
+        return frame.blockSize();
+    }
+
+    /** Decodes the body of the frame whose header {@link #nextHeader} read into out[channel][offset ..). */
+    private void nextBody(int[][] out, int offset) throws FileFormatException {
+        p = frame.decodeBody(out, offset);
+        if (digest != null) {
+            PcmAudio.digest(digest, out, null, bitsPerSample, offset, frame.blockSize(), digestScratch);
+        }
+        decoded += frame.blockSize();
+        frames++;
+    }
+
+    private void finish() throws FileFormatException {
+        if (totalSamples > 0 && decoded != totalSamples) {
+            throw new FileFormatException(file, origin + p, "the " + totalSamples
+                    + " samples per channel STREAMINFO declares, but the stream ends after " + decoded);
+        }
+        if (digest != null) {
+            byte[] actual = digest.digest();
+            digest = null; // checked once, however often the end is asked for
             if (!Arrays.equals(actual, md5)) {
                 HexFormat hex = HexFormat.of();
                 throw new FileFormatException(file, md5At, "the STREAMINFO MD5 " + hex.formatHex(md5)
                         + " of the decoded audio, found " + hex.formatHex(actual));
             }
         }
-        return audio;
     }
 
     /** A 128-byte ID3v1 tag ("TAG...") that some taggers append after the last frame. */
     private boolean isId3v1Trailer(int p) {
-        return data.length - p == ID3V1_LENGTH
+        return limit - p == ID3V1_LENGTH
                 && new String(data, p, 3, StandardCharsets.ISO_8859_1).equals("TAG");
     }
 
     private void require(long at, long n, String what) throws FileFormatException {
-        if (at + n > data.length) {
-            throw new FileFormatException(file, data.length, what + ": the file is truncated");
+        if (at + n > limit) {
+            throw new Truncated(file, origin + limit, what);
         }
     }
 

@@ -20,7 +20,10 @@ final class FrameDecoder {
     private static final int MID_SIDE = 10;
     private static final int MAX_LPC_ORDER = 32;
 
-    private final byte[] data;
+    /** The file's bytes from offset {@code origin}, valid up to {@code limit}: all of it, or a window. */
+    private byte[] data;
+    private int limit;
+    private long origin;
     private final Path file;
     private final int sampleRate;
     private final int channels;
@@ -38,15 +41,25 @@ final class FrameDecoder {
     private int blockSize;
     private int assignment;
 
-    FrameDecoder(byte[] data, Path file, int sampleRate, int channels, int bitsPerSample, int maxBlockSize) {
-        this.data = data;
+    FrameDecoder(Path file, int sampleRate, int channels, int bitsPerSample, int maxBlockSize) {
         this.file = file;
         this.sampleRate = sampleRate;
         this.channels = channels;
         this.bitsPerSample = bitsPerSample;
         this.maxBlockSize = maxBlockSize;
-        this.in = new BitReader(data, file);
+        this.in = new BitReader(file);
         this.scratch = new long[channels][maxBlockSize];
+    }
+
+    /**
+     * Decodes from data[0 .. limit), the file's bytes from offset {@code origin}; positions given
+     * and returned are indices into data, error offsets are the file's.
+     */
+    void window(byte[] data, int limit, long origin) {
+        this.data = data;
+        this.limit = limit;
+        this.origin = origin;
+        in.window(data, limit, origin);
     }
 
     /** True when the current frame numbers samples (variable block size), false for frame numbers. */
@@ -406,13 +419,13 @@ final class FrameDecoder {
     }
 
     private void require(long at, int n, String what) throws FileFormatException {
-        if (at + n > data.length) {
-            throw new FileFormatException(file, data.length, what + ": the file is truncated");
+        if (at + n > limit) {
+            throw new Truncated(file, origin + limit, what);
         }
     }
 
     private FileFormatException fail(long at, String expected) {
-        return new FileFormatException(file, at, expected + " (frame at byte " + frameStart + ")");
+        return new FileFormatException(file, origin + at, expected + " (frame at byte " + (origin + frameStart) + ")");
     }
 
     private int u8(int p) {
