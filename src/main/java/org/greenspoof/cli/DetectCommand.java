@@ -85,7 +85,7 @@ final class DetectCommand implements Callable<Integer> {
         if (json && csv) {
             throw new IllegalArgumentException("--json and --csv exclude each other");
         }
-        EmbedJob.OnError mode = onError.mode();
+        EmbedJob.OnError mode = onError.mode;
         Windowing windowing = new Windowing(window, hop == null ? window / 2 : hop, wholeUpTo);
         List<Path> inputs = expand(files);
         if (plot != null && inputs.size() != 1) {

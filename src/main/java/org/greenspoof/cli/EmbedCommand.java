@@ -71,7 +71,7 @@ final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunMeter meter = new RunMeter(report.energy()); // model loading counts too
         Outputs.checkFolderToCreate("--out", out);
-        EmbedJob.OnError mode = onError.mode();
+        EmbedJob.OnError mode = onError.mode;
         Datasets.Format format = Datasets.detect(dataset);
         ShardSpec part = shard == null ? null : parseShard(shard);
         List<Utterance> listed = Datasets.read(dataset, partition);

@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 
 /** What turns audio into embeddings: an encoder checkpoint or the LFCC front-end, and how it uses the cores. */
 final class FrontendOptions {
-    @Option(names = "--frontend", paramLabel = "encoder|lfcc",
+    @Option(names = "--frontend", paramLabel = "encoder|lfcc", converter = LowerCaseEnum.FrontendSpelling.class,
+            completionCandidates = LowerCaseEnum.FrontendSpelling.class,
             description = "encoder (needs --encoder) or lfcc (the ASVspoof baseline's cepstra, no checkpoint). "
                     + "Default: encoder when --encoder is given, otherwise lfcc.")
-    String frontend;
+    LowerCaseEnum.Frontend frontend;
 
     @Option(names = "--encoder", paramLabel = "DIR",
             description = "Hugging Face encoder checkpoint folder (config.json, preprocessor_config.json, model.safetensors).")
@@ -39,10 +40,11 @@ final class FrontendOptions {
     Integer threads;
 
     @Option(names = "--parallel", defaultValue = "files", paramLabel = "files|within",
+            converter = LowerCaseEnum.ParallelSpelling.class, completionCandidates = LowerCaseEnum.ParallelSpelling.class,
             description = "How the threads share the work: one file per thread (measured faster on short "
                     + "utterances, see the README), or all threads inside each file's matrix products (encoder only; "
                     + "lower latency per file).")
-    String parallel;
+    LowerCaseEnum.Parallel parallel;
 
     int threads() {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -52,28 +54,26 @@ final class FrontendOptions {
         return t;
     }
 
-    String frontendName() {
-        String f = frontend != null ? frontend : model != null ? "encoder" : "lfcc";
-        if (!f.equals("lfcc") && !f.equals("encoder")) {
-            throw new IllegalArgumentException("--frontend must be encoder or lfcc, not " + f);
-        }
-        if (f.equals("encoder") && model == null) {
+    private LowerCaseEnum.Frontend frontend() {
+        LowerCaseEnum.Frontend f = frontend != null ? frontend
+                : model != null ? LowerCaseEnum.Frontend.ENCODER : LowerCaseEnum.Frontend.LFCC;
+        if (f == LowerCaseEnum.Frontend.ENCODER && model == null) {
             throw new IllegalArgumentException("--frontend encoder needs --encoder DIR (or use --frontend lfcc)");
         }
-        if (f.equals("lfcc") && model != null) {
+        if (f == LowerCaseEnum.Frontend.LFCC && model != null) {
             throw new IllegalArgumentException("--frontend lfcc takes no --encoder");
         }
         return f;
     }
 
     Embedder.Factory factory() throws IOException {
-        if (frontendName().equals("lfcc")) {
+        if (frontend() == LowerCaseEnum.Frontend.LFCC) {
             if (layers != null && !Arrays.equals(Layers.parse(layers, Integer.MAX_VALUE), new int[] {0})) {
                 throw new IllegalArgumentException("--layers " + layers + ": the LFCC front-end (used when no --encoder "
                         + "is given) has no layers to choose from; did you forget --encoder DIR?");
             }
-            if (!parallel.equals("files")) {
-                throw new IllegalArgumentException("--parallel " + parallel + ": LFCC runs one file per thread");
+            if (parallel != LowerCaseEnum.Parallel.FILES) {
+                throw new IllegalArgumentException("--parallel " + LowerCaseEnum.spelling(parallel) + ": LFCC runs one file per thread");
             }
             return new LfccEmbedder(pool == null ? "meanstd" : pool);
         }
@@ -82,11 +82,7 @@ final class FrontendOptions {
     }
 
     private boolean withinFiles() {
-        return switch (parallel) {
-            case "files" -> false;
-            case "within" -> true;
-            default -> throw new IllegalArgumentException("--parallel must be files or within, not " + parallel);
-        };
+        return parallel == LowerCaseEnum.Parallel.WITHIN;
     }
 
     /** Files embedded at once. */

@@ -6,10 +6,7 @@ import picocli.CommandLine.Option;
 /** {@code --on-error skip|fail}: what a command that reads many audio files does with one it cannot read. */
 final class OnErrorOption {
     @Option(names = "--on-error", defaultValue = "skip", paramLabel = "skip|fail",
+            converter = LowerCaseEnum.OnErrorSpelling.class, completionCandidates = LowerCaseEnum.OnErrorSpelling.class,
             description = "An unreadable file is reported and skipped (skip) or stops the run (fail).")
-    String value;
-
-    EmbedJob.OnError mode() {
-        return EmbedJob.OnError.parse(value);
-    }
+    EmbedJob.OnError mode;
 }

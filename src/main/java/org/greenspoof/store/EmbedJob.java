@@ -29,17 +29,7 @@ public final class EmbedJob {
 
     /** What to do with an utterance that cannot be read or embedded. */
     public enum OnError {
-        SKIP, FAIL;
-
-        /** {@code skip} or {@code fail}, as the command lines spell them. */
-        public static OnError parse(String option) {
-            for (OnError e : values()) {
-                if (e.name().toLowerCase(java.util.Locale.ROOT).equals(option)) {
-                    return e;
-                }
-            }
-            throw new IllegalArgumentException("--on-error must be skip or fail, not " + option);
-        }
+        SKIP, FAIL
     }
 
     /** Decodes an audio file to 16 kHz mono float samples. */
