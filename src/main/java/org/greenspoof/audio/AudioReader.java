@@ -101,25 +101,14 @@ public final class AudioReader {
     }
 
     /** A FLAC file's frames, one block each. */
-    private static final class FlacBlocks implements AudioStream.Source {
+    private static final class FlacBlocks extends AudioStream.Source {
         private final FlacDecoder decoder;
         private final int[][] block;
-        private final float[] mono;
 
         FlacBlocks(FlacDecoder decoder) {
+            super(decoder.sampleRate(), decoder.channels(), decoder.maxBlockSize(), decoder);
             this.decoder = decoder;
             this.block = new int[decoder.channels()][decoder.maxBlockSize()];
-            this.mono = new float[decoder.maxBlockSize()];
-        }
-
-        @Override
-        public int sampleRate() {
-            return decoder.sampleRate();
-        }
-
-        @Override
-        public int channels() {
-            return decoder.channels();
         }
 
         @Override
@@ -134,16 +123,6 @@ public final class AudioReader {
                 PcmAudio.mix(block, null, decoder.bitsPerSample(), 0, n, mono);
             }
             return n;
-        }
-
-        @Override
-        public float[] mono() {
-            return mono;
-        }
-
-        @Override
-        public void close() throws IOException {
-            decoder.close();
         }
     }
 

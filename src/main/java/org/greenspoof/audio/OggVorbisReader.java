@@ -209,19 +209,12 @@ final class OggVorbisReader {
          * The packets' samples, mixed to mono, as far as a granule position vouches for them (granule
          * positions only grow, so the end can lie no earlier): the rest waits for the next page or the end.
          */
-        final class Blocks implements AudioStream.Source {
+        final class Blocks extends AudioStream.Source {
             private final double[][] blockD = new double[channels][CHUNK];
-            private final float[] mono = new float[CHUNK];
             private boolean last;
 
-            @Override
-            public int sampleRate() {
-                return info.rate;
-            }
-
-            @Override
-            public int channels() {
-                return channels;
+            Blocks() {
+                super(info.rate, channels, CHUNK, in);
             }
 
             @Override
@@ -248,16 +241,6 @@ final class OggVorbisReader {
                 taken += n;
                 PcmAudio.mix(null, blockD, 32, 0, n, mono);
                 return n;
-            }
-
-            @Override
-            public float[] mono() {
-                return mono;
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
             }
         }
 
