@@ -25,7 +25,9 @@ public record AudioLimits(double maxSeconds) {
     public static final int MAX_RATE = 384000;
     /**
      * Default longest audio: ten minutes, far above every utterance of the supported corpora (seconds
-     * to tens of seconds) while bounding memory (linear) and encoder time (quadratic in the length).
+     * to tens of seconds) while bounding the memory of a whole decode (linear) and encoder time
+     * (quadratic in the length). A streamed decode ({@link AudioReader#open}) holds bounded memory
+     * whatever the length; there the limit bounds the time a file can take.
      */
     public static final double DEFAULT_MAX_SECONDS = 600;
     public static final AudioLimits DEFAULT = new AudioLimits(DEFAULT_MAX_SECONDS);

@@ -42,15 +42,15 @@ public final class AudioReader {
 
     /**
      * Opens {@code file} to read as {@link #readMono16k} would, a piece at a time, within {@code
-     * limits}: WAV and FLAC are read from the file as needed, a block or frame at a time (MP3 and Ogg
-     * Vorbis are, for now, decoded whole first).
+     * limits}: the file is read and decoded as the samples are asked for, a WAV block, FLAC or MP3
+     * frame, or Ogg Vorbis packet at a time.
      */
     public static AudioStream open(Path file, AudioLimits limits) throws IOException {
         return switch (format(file)) {
             case FLAC -> new AudioStream(new FlacBlocks(FlacDecoder.open(file, limits)));
             case WAV -> WavReader.open(file, limits);
             case MP3 -> Mp3Reader.open(file, limits);
-            case OGG -> new AudioStream(new Whole(OggVorbisReader.read(file, limits)));
+            case OGG -> OggVorbisReader.open(file, limits);
         };
     }
 
@@ -101,25 +101,14 @@ public final class AudioReader {
     }
 
     /** A FLAC file's frames, one block each. */
-    private static final class FlacBlocks implements AudioStream.Source {
+    private static final class FlacBlocks extends AudioStream.Source {
         private final FlacDecoder decoder;
         private final int[][] block;
-        private final float[] mono;
 
         FlacBlocks(FlacDecoder decoder) {
+            super(decoder.sampleRate(), decoder.channels(), decoder.maxBlockSize(), decoder);
             this.decoder = decoder;
             this.block = new int[decoder.channels()][decoder.maxBlockSize()];
-            this.mono = new float[decoder.maxBlockSize()];
-        }
-
-        @Override
-        public int sampleRate() {
-            return decoder.sampleRate();
-        }
-
-        @Override
-        public int channels() {
-            return decoder.channels();
         }
 
         @Override
@@ -134,60 +123,6 @@ public final class AudioReader {
                 PcmAudio.mix(block, null, decoder.bitsPerSample(), 0, n, mono);
             }
             return n;
-        }
-
-        @Override
-        public float[] mono() {
-            return mono;
-        }
-
-        @Override
-        public void close() throws IOException {
-            decoder.close();
-        }
-    }
-
-    /** Audio decoded whole, served as one block. */
-    private static final class Whole implements AudioStream.Source {
-        private final PcmAudio audio;
-        private float[] mono;
-
-        Whole(PcmAudio audio) {
-            this.audio = audio;
-        }
-
-        @Override
-        public int sampleRate() {
-            return audio.sampleRate();
-        }
-
-        @Override
-        public int channels() {
-            return audio.channels();
-        }
-
-        @Override
-        public long frames() {
-            return audio.frames();
-        }
-
-        @Override
-        public int next() {
-            if (mono != null) {
-                return -1;
-            }
-            mono = audio.toMonoFloat();
-            return mono.length;
-        }
-
-        @Override
-        public float[] mono() {
-            return mono;
-        }
-
-        @Override
-        public void close() {
-            // nothing held but memory
         }
     }
 

@@ -12,23 +12,38 @@ import java.io.IOException;
  */
 public final class AudioStream implements AutoCloseable {
 
-    /** A format decoder's side: successive blocks of the file's frames, mixed to mono, at its own rate. */
-    public interface Source extends Closeable {
-        int sampleRate();
+    /**
+     * A format decoder's side: successive blocks of the file's frames, mixed to mono, at its own
+     * rate; closing it closes the file it reads.
+     */
+    public abstract static class Source implements Closeable {
+        private final int sampleRate;
+        private final int channels;
+        private final Closeable file;
+        /** The samples of the block {@link #next} decoded, from index 0. */
+        protected final float[] mono;
 
-        int channels();
+        /** @param block the most samples {@link #next} decodes at once */
+        protected Source(int sampleRate, int channels, int block, Closeable file) {
+            this.sampleRate = sampleRate;
+            this.channels = channels;
+            this.mono = new float[block];
+            this.file = file;
+        }
 
         /** Frames (samples per channel) the header declares, or -1 when it does not say. */
-        long frames();
+        public abstract long frames();
 
         /**
-         * Decodes the next block into {@link #mono()}; returns its length, or -1 after the last one
+         * Decodes the next block into {@link #mono}; returns its length, or -1 after the last one
          * (when the file's closing checks, such as a checksum, have passed).
          */
-        int next() throws IOException;
+        public abstract int next() throws IOException;
 
-        /** The samples of the block {@link #next} decoded, from index 0. */
-        float[] mono();
+        @Override
+        public final void close() throws IOException {
+            file.close();
+        }
     }
 
     private final Source source;
@@ -36,16 +51,16 @@ public final class AudioStream implements AutoCloseable {
 
     AudioStream(Source source) {
         this.source = source;
-        this.resampler = Resampler.stream(source.sampleRate(), AudioReader.MODEL_RATE);
+        this.resampler = Resampler.stream(source.sampleRate, AudioReader.MODEL_RATE);
     }
 
     /** The file's own sample rate. */
     public int sourceRate() {
-        return source.sampleRate();
+        return source.sampleRate;
     }
 
     public int channels() {
-        return source.channels();
+        return source.channels;
     }
 
     /** The 16 kHz samples the stream will give in all, when the header states the length; else -1. */
@@ -68,7 +83,7 @@ public final class AudioStream implements AutoCloseable {
             if (m < 0) {
                 resampler.end();
             } else {
-                resampler.write(source.mono(), 0, m);
+                resampler.write(source.mono, 0, m);
             }
         }
     }

@@ -238,19 +238,11 @@ final class Mp3Reader {
         }
 
         /** The frames a few at a time, mixed to mono, holding back what may be the encoder's padding until the end. */
-        final class Blocks implements AudioStream.Source {
-            private final int channels = first.mono ? 1 : 2;
-            private final double[][] block = new double[channels][first.samples];
-            private final float[] mono = new float[first.samples];
+        final class Blocks extends AudioStream.Source {
+            private final double[][] block = new double[first.mono ? 1 : 2][first.samples];
 
-            @Override
-            public int sampleRate() {
-                return first.rate;
-            }
-
-            @Override
-            public int channels() {
-                return channels;
+            Blocks() {
+                super(first.rate, first.mono ? 1 : 2, first.samples, in);
             }
 
             @Override
@@ -270,16 +262,6 @@ final class Mp3Reader {
                 sink.moveTo(block, n);
                 PcmAudio.mix(null, block, 32, 0, n, mono);
                 return n;
-            }
-
-            @Override
-            public float[] mono() {
-                return mono;
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
             }
         }
 

@@ -36,12 +36,39 @@ final class OggVorbisReader {
     static PcmAudio read(Path file, AudioLimits limits) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             Decode d = new Decode(in, file, limits);
-            try {
-                return d.run();
-            } catch (RuntimeException e) {
-                // JOrbis indexes past its arrays on some damaged packets: reported at the page, not as a crash.
-                throw new FileFormatException(file, d.pageAt, "an Ogg Vorbis page JOrbis can decode, but it failed: " + e);
+            d.guarded(() -> {
+                d.begin(Decode.sampleLimit());
+                while (d.decodePacket()) {
+                    // the samples collect in d.out
+                }
+                return 0;
+            });
+            int end = (int) d.end();
+            double[][] x = new double[d.channels][];
+            for (int c = 0; c < d.channels; c++) {
+                x[c] = new double[end];
+                for (int i = 0; i < end; i++) {
+                    x[c][i] = d.out[c][i];
+                }
+                d.out[c] = null; // let the floats go before the next channel's doubles are made
             }
+            return new PcmAudio("ogg", d.info.rate, 32, null, x);
+        }
+    }
+
+    /** Opens {@code file} to decode packet by packet, within {@code limits}; the stream closes the file. */
+    static AudioStream open(Path file, AudioLimits limits) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        try {
+            Decode d = new Decode(in, file, limits);
+            d.guarded(() -> {
+                d.begin(Long.MAX_VALUE);
+                return 0;
+            });
+            return new AudioStream(d.new Blocks());
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
         }
     }
 
@@ -57,6 +84,23 @@ final class OggVorbisReader {
         /** Byte offset of the page last taken from the sync layer. */
         private long pageAt;
         private boolean eof;
+        /** Decoding state, set by begin: the stream's headers, JOrbis, the limit on frames. */
+        private int serial;
+        private final Info info = new Info();
+        private int channels;
+        private long maxFrames;
+        private DspState dsp;
+        private Block block;
+        private final float[][][] pcm = new float[1][][];
+        private int[] index;
+        /** Decoded samples per channel: out[c][from .. held) are frames {@code taken} on, not yet taken; frames decoded so far. */
+        private float[][] out;
+        private int from;
+        private int held;
+        private long taken;
+        private long frames;
+        /** The granule position of the last page that gave one, or -1. */
+        private long granule = -1;
 
         Decode(InputStream in, Path file, AudioLimits limits) {
             this.in = in;
@@ -65,16 +109,29 @@ final class OggVorbisReader {
             sync.init();
         }
 
-        PcmAudio run() throws IOException {
+        private interface Step {
+            int run() throws IOException;
+        }
+
+        /** Runs a decoding step; JOrbis indexes past its arrays on some damaged packets: reported at the page, not as a crash. */
+        int guarded(Step step) throws IOException {
+            try {
+                return step.run();
+            } catch (RuntimeException e) {
+                throw new FileFormatException(file, pageAt, "an Ogg Vorbis page JOrbis can decode, but it failed: " + e);
+            }
+        }
+
+        /** Reads the three header packets and checks them; at most {@code memoryLimit} samples in all channels will be decoded. */
+        void begin(long memoryLimit) throws IOException {
             if (!nextPage()) {
                 throw new FileFormatException(file, 0, "an Ogg page, but the file holds none");
             }
-            int serial = page.serialno();
+            serial = page.serialno();
             stream.init(serial);
             if (stream.pagein(page) < 0) {
                 throw new FileFormatException(file, pageAt, "an Ogg page the stream takes");
             }
-            Info info = new Info();
             Comment comment = new Comment();
             info.init();
             comment.init();
@@ -92,55 +149,99 @@ final class OggVorbisReader {
                     }
                 }
             }
-            int channels = info.channels;
-            long maxFrames = Math.min(limits.maxFrames(info.rate), sampleLimit() / channels);
-            DspState dsp = new DspState();
+            channels = info.channels;
+            maxFrames = Math.min(limits.maxFrames(info.rate), memoryLimit / channels);
+            dsp = new DspState();
             dsp.synthesis_init(info);
-            Block block = new Block(dsp);
-            float[][] out = new float[channels][1 << 16];
-            int frames = 0;
-            float[][][] pcm = new float[1][][];
-            int[] index = new int[channels];
-            long granule = -1;
-            while (nextPacket(serial)) {
-                if (block.synthesis(packet) != 0) {
-                    throw new FileFormatException(file, pageAt, "a Vorbis audio packet (packet " + packet.packetno + ")");
+            block = new Block(dsp);
+            out = new float[channels][1 << 16];
+            index = new int[channels];
+        }
+
+        /** Decodes the next audio packet, appending its samples to {@link #out}; false after the last. */
+        boolean decodePacket() throws IOException {
+            if (!nextPacket(serial)) {
+                return false;
+            }
+            if (block.synthesis(packet) != 0) {
+                throw new FileFormatException(file, pageAt, "a Vorbis audio packet (packet " + packet.packetno + ")");
+            }
+            dsp.synthesis_blockin(block);
+            int n;
+            while ((n = dsp.synthesis_pcmout(pcm, index)) > 0) {
+                if (frames + n > maxFrames) {
+                    throw new FileFormatException(file, pageAt, "at most " + maxFrames + " Vorbis frames ("
+                            + limits.maxSeconds() + " s at " + info.rate + " Hz, --max-seconds, or the decoder's "
+                            + "memory limit), but the stream goes on");
                 }
-                dsp.synthesis_blockin(block);
-                int n;
-                while ((n = dsp.synthesis_pcmout(pcm, index)) > 0) {
-                    if ((long) frames + n > maxFrames) {
-                        throw new FileFormatException(file, pageAt, "at most " + maxFrames + " Vorbis frames ("
-                                + limits.maxSeconds() + " s at " + info.rate + " Hz, --max-seconds, or the decoder's "
-                                + "memory limit), but the stream goes on");
-                    }
-                    if (frames + n > out[0].length) {
-                        int grown = (int) Math.min(Math.max(frames + n, 2L * out[0].length), Integer.MAX_VALUE - 8L);
-                        for (int c = 0; c < channels; c++) {
-                            out[c] = Arrays.copyOf(out[c], grown);
-                        }
-                    }
+                if (held + n > out[0].length && from > 0) { // make room from what was taken first
                     for (int c = 0; c < channels; c++) {
-                        System.arraycopy(pcm[0][c], index[c], out[c], frames, n);
+                        System.arraycopy(out[c], from, out[c], 0, held - from);
                     }
-                    frames += n;
-                    dsp.synthesis_read(n);
+                    held -= from;
+                    from = 0;
                 }
-                if (packet.granulepos >= 0) {
-                    granule = packet.granulepos;
+                if (held + n > out[0].length) {
+                    int grown = (int) Math.min(Math.max(held + n, 2L * out[0].length), Integer.MAX_VALUE - 8L);
+                    for (int c = 0; c < channels; c++) {
+                        out[c] = Arrays.copyOf(out[c], grown);
+                    }
                 }
+                for (int c = 0; c < channels; c++) {
+                    System.arraycopy(pcm[0][c], index[c], out[c], held, n);
+                }
+                held += n;
+                frames += n;
+                dsp.synthesis_read(n);
             }
-            // The last packet decodes to whole blocks; its page's granule position says where the audio ends.
-            long end = granule >= 0 && granule < frames ? granule : frames;
-            double[][] d = new double[channels][];
-            for (int c = 0; c < channels; c++) {
-                d[c] = new double[(int) end];
-                for (int i = 0; i < end; i++) {
-                    d[c][i] = out[c][i];
-                }
-                out[c] = null;
+            if (packet.granulepos >= 0) {
+                granule = packet.granulepos;
             }
-            return new PcmAudio("ogg", info.rate, 32, null, d);
+            return true;
+        }
+
+        /** Where the audio ends once every packet is decoded: the last packet decodes to whole blocks, its page's granule position says where the audio stops. */
+        long end() {
+            return granule >= 0 && granule < frames ? granule : frames;
+        }
+
+        /**
+         * The packets' samples, mixed to mono, as far as a granule position vouches for them (granule
+         * positions only grow, so the end can lie no earlier): the rest waits for the next page or the end.
+         */
+        final class Blocks extends AudioStream.Source {
+            private final double[][] blockD = new double[channels][CHUNK];
+            private boolean last;
+
+            Blocks() {
+                super(info.rate, channels, CHUNK, in);
+            }
+
+            @Override
+            public long frames() {
+                return -1; // only the last page says
+            }
+
+            @Override
+            public int next() throws IOException {
+                long ready;
+                while ((ready = (last ? end() : granule < 0 ? 0 : Math.min(frames, granule)) - taken) <= 0) {
+                    if (last) {
+                        return -1;
+                    }
+                    last = guarded(() -> decodePacket() ? 0 : 1) == 1;
+                }
+                int n = (int) Math.min(CHUNK, ready);
+                for (int c = 0; c < channels; c++) {
+                    for (int i = 0; i < n; i++) {
+                        blockD[c][i] = out[c][from + i];
+                    }
+                }
+                from += n;
+                taken += n;
+                PcmAudio.mix(null, blockD, 32, 0, n, mono);
+                return n;
+            }
         }
 
         private static long sampleLimit() {

@@ -263,9 +263,12 @@ public final class WavReader {
             return new Format(isFloat, channels, (int) sampleRate, containerBytes, validBits, blockAlign);
         }
 
+        private int framesPerRead() {
+            return Math.max(1, READ_BLOCK / fmt.blockAlign());
+        }
+
         private ByteBuffer blockBuffer() {
-            int framesPerRead = Math.max(1, READ_BLOCK / fmt.blockAlign());
-            return ByteBuffer.allocate(framesPerRead * fmt.blockAlign()).order(ByteOrder.LITTLE_ENDIAN);
+            return ByteBuffer.allocate(framesPerRead() * fmt.blockAlign()).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         /**
@@ -302,22 +305,14 @@ public final class WavReader {
         }
 
         /** The data chunk a block of frames at a time, mixed to mono. */
-        final class Blocks implements AudioStream.Source {
+        final class Blocks extends AudioStream.Source {
             private final ByteBuffer buf = blockBuffer();
-            private final int block = buf.capacity() / fmt.blockAlign();
-            private final int[][] ints = fmt.isFloat() ? null : new int[fmt.channels()][block];
-            private final double[][] floats = fmt.isFloat() ? new double[fmt.channels()][block] : null;
-            private final float[] mono = new float[block];
+            private final int[][] ints = fmt.isFloat() ? null : new int[fmt.channels()][framesPerRead()];
+            private final double[][] floats = fmt.isFloat() ? new double[fmt.channels()][framesPerRead()] : null;
             private long frame;
 
-            @Override
-            public int sampleRate() {
-                return fmt.sampleRate();
-            }
-
-            @Override
-            public int channels() {
-                return fmt.channels();
+            Blocks() {
+                super(fmt.sampleRate(), fmt.channels(), framesPerRead(), ch);
             }
 
             @Override
@@ -334,16 +329,6 @@ public final class WavReader {
                 frame += n;
                 PcmAudio.mix(ints, floats, fmt.bitsPerSample(), 0, n, mono);
                 return n;
-            }
-
-            @Override
-            public float[] mono() {
-                return mono;
-            }
-
-            @Override
-            public void close() throws IOException {
-                ch.close();
             }
         }
 

@@ -33,7 +33,8 @@ class AudioStreamTest {
         "wav, 48000, 2, -e floating-point -b 32", "wav, 16000, 1, -e floating-point -b 64",
         "flac, 16000, 1, -b 16", "flac, 44100, 2, -b 16", "flac, 48000, 1, -b 24", "flac, 22050, 2, -b 24",
         "flac, 8000, 1, -b 8", "mp3, 44100, 2, -C 128", "mp3, 22050, 1, -C 32", "mp3, 8000, 1, -C 8",
-        "mp3, 48000, 2, -C 320", "ogg, 22050, 1, -C 3"})
+        "mp3, 48000, 2, -C 320", "ogg, 22050, 1, -C 3", "ogg, 44100, 2, -C 6", "ogg, 8000, 1, -C 0",
+        "ogg, 48000, 2, -C 10"})
     void streamEqualsWholeRead(String ext, int rate, int channels, String options) throws Exception {
         Path f = synth(ext, rate, channels, options, "7.3");
         float[] whole = AudioReader.readMono16k(f, AudioLimits.DEFAULT);
@@ -50,7 +51,7 @@ class AudioStreamTest {
     /** Cut short or with bytes flipped, a file fails in the stream as in the whole read: same offset, same words. */
     @ParameterizedTest(name = "{0}, {1} Hz")
     @CsvSource({"flac, 44100, 2, -b 16", "flac, 16000, 1, -b 24", "wav, 48000, 2, -b 16", "wav, 16000, 1, -b 24",
-        "mp3, 44100, 2, -C 128", "mp3, 16000, 1, -C 32"})
+        "mp3, 44100, 2, -C 128", "mp3, 16000, 1, -C 32", "ogg, 44100, 2, -C 3", "ogg, 16000, 1, -C 5"})
     void damageFailsAsInTheWholeRead(String ext, int rate, int channels, String options) throws Exception {
         assertDamageFailsAsInTheWholeRead(synth(ext, rate, channels, options, "3"), 30);
     }
