@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import org.greenspoof.kernels.Kernels;
-
 /** torch {@code nn.LayerNorm} over the last dimension (population variance, eps inside the sqrt). */
 final class LayerNorm {
 
@@ -21,9 +19,9 @@ final class LayerNorm {
      * Normalises {@code rows} rows of x (stride dim) into y, adding residual (same layout as x, or
      * null) into x first; x and y may be the same array.
      */
-    void apply(float[] x, int xOff, float[] residual, int rows, float[] y, int yOff, Kernels kernels) {
+    void apply(float[] x, int xOff, float[] residual, int rows, float[] y, int yOff, Workspace ws) {
         for (int r = 0; r < rows; r++) {
-            kernels.layerNorm(x, xOff + r * dim, residual, y, yOff + r * dim, dim, eps, weight, bias);
+            ws.kernels.layerNorm(x, xOff + r * dim, residual, y, yOff + r * dim, dim, eps, weight, bias);
         }
     }
 }

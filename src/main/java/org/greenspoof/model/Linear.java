@@ -15,12 +15,12 @@ record Linear(PackedMatrix weight, float[] bias) {
     }
 
     /** y[m][out] = x[m][in] . weight^T + bias, x read from xOff and y written from yOff (see {@link Kernels#linear}). */
-    void apply(Kernels kernels, float[] x, int xOff, int m, float[] y, int yOff) {
-        kernels.linear(x, xOff, m, weight, bias, y, yOff);
+    void apply(float[] x, int xOff, int m, float[] y, int yOff, Workspace ws) {
+        ws.kernels.linear(x, xOff, m, weight, bias, y, yOff);
     }
 
-    /** As {@link #apply(Kernels, float[], int, int, float[], int)} with row i of x at {@code xOff + i * xStride}. */
-    void apply(Kernels kernels, float[] x, int xOff, int xStride, int m, float[] y, int yOff) {
-        kernels.linear(x, xOff, xStride, m, weight, bias, y, yOff);
+    /** As {@link #apply(float[], int, int, float[], int, Workspace)} with row i of x at {@code xOff + i * xStride}. */
+    void apply(float[] x, int xOff, int xStride, int m, float[] y, int yOff, Workspace ws) {
+        ws.kernels.linear(x, xOff, xStride, m, weight, bias, y, yOff);
     }
 }

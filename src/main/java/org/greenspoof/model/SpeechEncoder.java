@@ -280,12 +280,12 @@ public final class SpeechEncoder {
         Workspace ws = acquire(audio16k);
         try {
             int t = frames(audio16k.length);
-            featureExtractor.forward(ws.input, audio16k.length, kernels, ws.features, ws.conv);
+            featureExtractor.forward(ws.input, audio16k.length, ws, ws.conv);
             pass.convFeatures(ws, t);
-            featureProjection.forward(ws.conv, t, kernels, ws.x, ws);
+            featureProjection.forward(ws.conv, t, ws.x, ws);
             pass.projected(ws, t);
             encoder.forward(ws.x, t, maxLayer, pass.posConv(),
-                    (n, state, frames) -> pass.hiddenState(ws, n, state, frames), ws, kernels, tile, tile);
+                    (n, state, frames) -> pass.hiddenState(ws, n, state, frames), ws, tile, tile);
         } finally {
             release(ws);
         }
@@ -302,7 +302,7 @@ public final class SpeechEncoder {
             ws = idle.poll();
         }
         if (ws == null) {
-            ws = new Workspace();
+            ws = new Workspace(kernels);
         }
         int t = frames(audio16k.length);
         ws.ensure(audio16k.length, t, model, tile);

@@ -57,10 +57,10 @@ class Wav2Vec2Attention {
      * x [T][H] -> out [T][H]. {@code relBias} is the ungated position bias handed down from layer 0
      * (WavLM) or null; the return value is the bias the next layer receives.
      */
-    float[] forward(float[] x, int t, float[] relBias, float[] out, Workspace ws, Kernels kernels, int qTile, int kTile) {
-        project(x, t, ws, kernels);
-        attend(t, null, null, ws, kernels, qTile, kTile);
-        output(t, out, ws, kernels);
+    float[] forward(float[] x, int t, float[] relBias, float[] out, Workspace ws, int qTile, int kTile) {
+        project(x, t, ws);
+        attend(t, null, null, ws, qTile, kTile);
+        output(t, out, ws);
         return relBias;
     }
 
@@ -70,13 +70,13 @@ class Wav2Vec2Attention {
      * the threads (each part with its own {@link Workspace.Head}, the kernels it calls then run
      * inline on that part's thread).
      */
-    final void attend(int t, float[] gate, float[] relBias, Workspace ws, Kernels kernels, int qTile, int kTile) {
+    final void attend(int t, float[] gate, float[] relBias, Workspace ws, int qTile, int kTile) {
         AttendJob job = ws.attend.of(this);
-        job.set(t, gate, relBias, ws, kernels, qTile, kTile);
+        job.set(t, gate, relBias, ws, qTile, kTile);
         try {
-            ThreadPool.shared().run(Math.min(heads, ws.partsFor(kernels)), job);
+            ThreadPool.shared().run(Math.min(heads, ws.parts), job);
         } finally {
-            job.set(0, null, null, null, null, 0, 0);
+            job.set(0, null, null, null, 0, 0);
         }
     }
 
@@ -87,16 +87,14 @@ class Wav2Vec2Attention {
         private float[] gate;
         private float[] relBias;
         private Workspace ws;
-        private Kernels kernels;
         private int qTile;
         private int kTile;
 
-        void set(int t, float[] gate, float[] relBias, Workspace ws, Kernels kernels, int qTile, int kTile) {
+        void set(int t, float[] gate, float[] relBias, Workspace ws, int qTile, int kTile) {
             this.t = t;
             this.gate = gate;
             this.relBias = relBias;
             this.ws = ws;
-            this.kernels = kernels;
             this.qTile = qTile;
             this.kTile = kTile;
         }
@@ -110,13 +108,14 @@ class Wav2Vec2Attention {
         public void run(int part, int parts) {
             Workspace.Head hs = ws.heads[part];
             for (int h = part; h < attention.heads; h += parts) {
-                attention.head(h, t, gate, relBias, ws, hs, kernels, qTile, kTile);
+                attention.head(h, t, gate, relBias, ws, hs, qTile, kTile);
             }
         }
     }
 
-    private void head(int h, int t, float[] gate, float[] relBias, Workspace ws, Workspace.Head hs, Kernels kernels,
-            int qTile, int kTile) {
+    private void head(int h, int t, float[] gate, float[] relBias, Workspace ws, Workspace.Head hs, int qTile,
+            int kTile) {
+        Kernels kernels = ws.kernels;
         int d = headDim;
         int h3 = 3 * hidden;
         float[] qkvAll = ws.qkv;
@@ -175,12 +174,12 @@ class Wav2Vec2Attention {
         }
     }
 
-    final void project(float[] x, int t, Workspace ws, Kernels kernels) {
-        qkv.apply(kernels, x, 0, t, ws.qkv, 0);
+    final void project(float[] x, int t, Workspace ws) {
+        qkv.apply(x, 0, t, ws.qkv, 0, ws);
     }
 
-    final void output(int t, float[] out, Workspace ws, Kernels kernels) {
+    final void output(int t, float[] out, Workspace ws) {
         // The context sits in the q columns of ws.qkv: rows of H read at a stride of 3H.
-        outProj.apply(kernels, ws.qkv, 0, 3 * hidden, t, out, 0);
+        outProj.apply(ws.qkv, 0, 3 * hidden, t, out, 0, ws);
     }
 }

@@ -1,7 +1,6 @@
 package org.greenspoof.model;
 
 import org.greenspoof.checkpoint.EncoderConfig;
-import org.greenspoof.kernels.Kernels;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2Encoder} / {@code Wav2Vec2EncoderStableLayerNorm} (and the
@@ -73,23 +72,22 @@ final class Wav2Vec2Encoder {
      * array) and hands each hidden state to the sink; nothing above maxLayer is computed.
      * posSink (may be null) receives the positional conv output as layer 0.
      */
-    void forward(float[] x, int t, int maxLayer, Sink posSink, Sink sink, Workspace ws, Kernels kernels, int qTile,
-            int kTile) {
+    void forward(float[] x, int t, int maxLayer, Sink posSink, Sink sink, Workspace ws, int qTile, int kTile) {
         float[] pos = ws.attnOut;
-        posConvEmbed.forward(x, t, kernels, pos, ws);
+        posConvEmbed.forward(x, t, pos, ws);
         if (posSink != null) {
             posSink.accept(0, pos, t);
         }
-        kernels.axpy(1f, pos, 0, x, 0, t * hidden);
+        ws.kernels.axpy(1f, pos, 0, x, 0, t * hidden);
         if (!stable) {
-            ws.norm.run(layerNorm, x, null, x, t, kernels, ws.partsFor(kernels));
+            ws.norm.run(layerNorm, x, null, x, t);
         }
         sink.accept(0, x, t);
         float[] relBias = null;
         for (int n = 1; n <= maxLayer; n++) {
-            relBias = layers[n - 1].forward(x, t, relBias, ws, kernels, Math.min(qTile, t), Math.min(kTile, t));
+            relBias = layers[n - 1].forward(x, t, relBias, ws, Math.min(qTile, t), Math.min(kTile, t));
             if (stable && n == numLayers) {
-                ws.norm.run(layerNorm, x, null, x, t, kernels, ws.partsFor(kernels));
+                ws.norm.run(layerNorm, x, null, x, t);
             }
             sink.accept(n, x, t);
         }

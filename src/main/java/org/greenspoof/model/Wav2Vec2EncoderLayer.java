@@ -1,7 +1,6 @@
 package org.greenspoof.model;
 
 import org.greenspoof.checkpoint.EncoderConfig;
-import org.greenspoof.kernels.Kernels;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2EncoderLayer} (post-LN: {@code h = LN1(h + Attn(h));
@@ -33,19 +32,18 @@ final class Wav2Vec2EncoderLayer {
     }
 
     /** Updates h [T][H] in place; returns the (WavLM) position bias for the next layer. */
-    float[] forward(float[] h, int t, float[] relBias, Workspace ws, Kernels kernels, int qTile, int kTile) {
+    float[] forward(float[] h, int t, float[] relBias, Workspace ws, int qTile, int kTile) {
         float[] bias;
-        int parts = ws.partsFor(kernels);
         if (stable) {
-            ws.norm.run(layerNorm, h, null, ws.normed, t, kernels, parts);
-            bias = attention.forward(ws.normed, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
-            ws.norm.run(finalLayerNorm, h, ws.attnOut, ws.normed, t, kernels, parts);
-            feedForward.addTo(ws.normed, t, h, ws, kernels);
+            ws.norm.run(layerNorm, h, null, ws.normed, t);
+            bias = attention.forward(ws.normed, t, relBias, ws.attnOut, ws, qTile, kTile);
+            ws.norm.run(finalLayerNorm, h, ws.attnOut, ws.normed, t);
+            feedForward.addTo(ws.normed, t, h, ws);
         } else {
-            bias = attention.forward(h, t, relBias, ws.attnOut, ws, kernels, qTile, kTile);
-            ws.norm.run(layerNorm, h, ws.attnOut, h, t, kernels, parts);
-            feedForward.addTo(h, t, h, ws, kernels);
-            ws.norm.run(finalLayerNorm, h, null, h, t, kernels, parts);
+            bias = attention.forward(h, t, relBias, ws.attnOut, ws, qTile, kTile);
+            ws.norm.run(layerNorm, h, ws.attnOut, h, t);
+            feedForward.addTo(h, t, h, ws);
+            ws.norm.run(finalLayerNorm, h, null, h, t);
         }
         return bias;
     }

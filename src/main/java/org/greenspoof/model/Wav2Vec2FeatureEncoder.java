@@ -83,15 +83,18 @@ final class Wav2Vec2FeatureEncoder {
          * Frames-major, the window of output t is the contiguous run of kernel rows from
          * (xRow + t * stride): the product reads the windows in place, overlapping, at that stride.
          */
-        void conv(float[] x, int xRow, int tOut, float[] y, int yOff, Kernels kernels) {
-            kernels.linear(x, xRow * cIn, stride * cIn, tOut, weight, bias, y, yOff);
+        void conv(float[] x, int xRow, int tOut, float[] y, int yOff, Workspace ws) {
+            ws.kernels.linear(x, xRow * cIn, stride * cIn, tOut, weight, bias, y, yOff);
         }
 
         /**
          * Norm and GELU in place on t rows of y from yOff; GROUP applies the utterance statistics
-         * folded into one float scale and shift per channel (a loop C2 vectorises).
+         * folded into one float scale and shift per channel (a loop C2 vectorises), from ws.features.
          */
-        void normActivate(float[] y, int yOff, int t, float[] scale, float[] shift, Kernels kernels) {
+        void normActivate(float[] y, int yOff, int t, Workspace ws) {
+            Kernels kernels = ws.kernels;
+            float[] scale = ws.features.scale;
+            float[] shift = ws.features.shift;
             for (int r = 0; r < t; r++) {
                 int o = yOff + r * cOut;
                 switch (norm) {
@@ -150,21 +153,19 @@ final class Wav2Vec2FeatureEncoder {
         return layers[layers.length - 1].cOut;
     }
 
-    /** samples (one channel, at least one receptive field) -> conv features [T][C_last]. */
-    float[] forward(float[] samples, Kernels kernels) {
-        return forward(samples, kernels, CHUNK_FRAMES, STATS_TILE);
+    /**
+     * The first {@code n} samples (one channel, at least one receptive field) -> conv features
+     * written to out [T][C_last], with the buffers of ws.features.
+     */
+    void forward(float[] samples, int n, Workspace ws, float[] out) {
+        forward(samples, n, CHUNK_FRAMES, STATS_TILE, ws, out);
     }
 
-    /** As {@link #forward(float[], Kernels)} with explicit chunk sizes (tests use small ones). */
-    float[] forward(float[] samples, Kernels kernels, int chunkFrames, int statsTile) {
+    /** All of samples -> new conv features, with explicit chunk sizes (tests use small ones). */
+    float[] forward(float[] samples, int chunkFrames, int statsTile, Workspace ws) {
         float[] out = new float[outLength(samples.length) * channels()];
-        forward(samples, samples.length, kernels, chunkFrames, statsTile, new Scratch(), out);
+        forward(samples, samples.length, chunkFrames, statsTile, ws, out);
         return out;
-    }
-
-    /** The first {@code n} samples -> conv features written to out [T][C_last], with reused scratch. */
-    void forward(float[] samples, int n, Kernels kernels, Scratch s, float[] out) {
-        forward(samples, n, kernels, CHUNK_FRAMES, STATS_TILE, s, out);
     }
 
     /**
@@ -193,8 +194,8 @@ final class Wav2Vec2FeatureEncoder {
         }
     }
 
-    private void forward(float[] samples, int nSamples, Kernels kernels, int chunkFrames, int statsTile, Scratch s,
-            float[] out) {
+    private void forward(float[] samples, int nSamples, int chunkFrames, int statsTile, Workspace ws, float[] out) {
+        Scratch s = ws.features;
         int n = layers.length;
         int total = outLength(nSamples);
         int chunk = Math.min(chunkFrames, total);
@@ -215,7 +216,7 @@ final class Wav2Vec2FeatureEncoder {
         }
         int statsRows = Math.min(statsTile, layers[0].outLength(nSamples));
         if (layers[0].norm == Norm.GROUP) {
-            groupStats(samples, nSamples, kernels, s, statsRows);
+            groupStats(samples, nSamples, ws, statsRows);
         }
         int[] start = s.start;
         int[] len = s.len;
@@ -233,8 +234,8 @@ final class Wav2Vec2FeatureEncoder {
                 // The last layer writes straight into the result, the others into their chunk buffer.
                 float[] y = i == n - 1 ? out : s.buf[i];
                 int yOff = i == n - 1 ? f0 * channels() : 0;
-                layers[i].conv(x, xRow, len[i], y, yOff, kernels);
-                layers[i].normActivate(y, yOff, len[i], s.scale, s.shift, kernels);
+                layers[i].conv(x, xRow, len[i], y, yOff, ws);
+                layers[i].normActivate(y, yOff, len[i], ws);
                 x = y;
                 xRow = 0;
             }
@@ -246,7 +247,8 @@ final class Wav2Vec2FeatureEncoder {
      * (torch GroupNorm with C groups: population variance), merged tile by tile (Chan et al.),
      * folded with the norm's weight and bias into s.scale and s.shift: y' = y * scale + shift.
      */
-    private void groupStats(float[] samples, int nSamples, Kernels kernels, Scratch s, int tile) {
+    private void groupStats(float[] samples, int nSamples, Workspace ws, int tile) {
+        Scratch s = ws.features;
         ConvLayer l = layers[0];
         int t = l.outLength(nSamples);
         float[] y = s.statsY = Scratch.grow(s.statsY, tile * l.cOut);
@@ -261,7 +263,7 @@ final class Wav2Vec2FeatureEncoder {
         long seen = 0;
         for (int t0 = 0; t0 < t; t0 += tile) {
             int rows = Math.min(tile, t - t0);
-            l.conv(samples, t0 * l.stride, rows, y, 0, kernels);
+            l.conv(samples, t0 * l.stride, rows, y, 0, ws);
             Arrays.fill(tileMean, 0);
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < l.cOut; c++) {

@@ -1,7 +1,6 @@
 package org.greenspoof.model;
 
 import org.greenspoof.checkpoint.EncoderConfig;
-import org.greenspoof.kernels.Kernels;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2FeatureProjection} / {@code HubertFeatureProjection}:
@@ -40,10 +39,10 @@ final class Wav2Vec2FeatureProjection {
      * features [T][C] -> projected [T][H], normalising the features in place first (they become
      * HF's {@code extract_features}; unchanged without a LayerNorm).
      */
-    void forward(float[] features, int t, Kernels kernels, float[] projected, Workspace ws) {
+    void forward(float[] features, int t, float[] projected, Workspace ws) {
         if (layerNorm != null) {
-            ws.norm.run(layerNorm, features, null, features, t, kernels, ws.partsFor(kernels));
+            ws.norm.run(layerNorm, features, null, features, t);
         }
-        projection.apply(kernels, features, 0, t, projected, 0);
+        projection.apply(features, 0, t, projected, 0, ws);
     }
 }

@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import org.greenspoof.kernels.Kernels;
-
 /** Mirrors transformers' {@code Wav2Vec2FeedForward}: Linear(H, I), GELU, Linear(I, H). */
 final class Wav2Vec2FeedForward {
 
@@ -27,13 +25,13 @@ final class Wav2Vec2FeedForward {
      * y[T][H] += FF(x[T][H]), in row tiles so the [T][I] intermediate is never whole. x may be y:
      * a tile is read completely before it is updated.
      */
-    void addTo(float[] x, int t, float[] y, Workspace ws, Kernels kernels) {
+    void addTo(float[] x, int t, float[] y, Workspace ws) {
         for (int r0 = 0; r0 < t; r0 += ws.ffRows) {
             int rows = Math.min(ws.ffRows, t - r0);
-            intermediateDense.apply(kernels, x, r0 * hidden, rows, ws.ffInter, 0);
-            kernels.gelu(ws.ffInter, 0, rows * intermediate);
-            outputDense.apply(kernels, ws.ffInter, 0, rows, ws.ffOut, 0);
-            kernels.axpy(1f, ws.ffOut, 0, y, r0 * hidden, rows * hidden);
+            intermediateDense.apply(x, r0 * hidden, rows, ws.ffInter, 0, ws);
+            ws.kernels.gelu(ws.ffInter, 0, rows * intermediate);
+            outputDense.apply(ws.ffInter, 0, rows, ws.ffOut, 0, ws);
+            ws.kernels.axpy(1f, ws.ffOut, 0, y, r0 * hidden, rows * hidden);
         }
     }
 }

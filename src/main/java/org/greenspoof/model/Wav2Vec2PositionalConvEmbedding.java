@@ -1,7 +1,6 @@
 package org.greenspoof.model;
 
 import org.greenspoof.checkpoint.EncoderConfig;
-import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
 import org.greenspoof.kernels.ThreadPool;
 
@@ -79,15 +78,15 @@ final class Wav2Vec2PositionalConvEmbedding {
      * x [T][H] -> out [T][H] = GELU(conv(x)) with the frame alignment of the padded, trimmed conv.
      * The groups are split over the threads, each part with its own buffers.
      */
-    void forward(float[] x, int t, Kernels kernels, float[] out, Workspace ws) {
+    void forward(float[] x, int t, float[] out, Workspace ws) {
         GroupJob job = ws.posConv;
-        job.set(this, x, t, out, ws, kernels);
+        job.set(this, x, t, out, ws);
         try {
-            ThreadPool.shared().run(Math.min(groups, ws.partsFor(kernels)), job);
+            ThreadPool.shared().run(Math.min(groups, ws.parts), job);
         } finally {
-            job.set(null, null, 0, null, null, null);
+            job.set(null, null, 0, null, null);
         }
-        kernels.gelu(out, 0, t * hidden);
+        ws.kernels.gelu(out, 0, t * hidden);
     }
 
     /** One caller's reusable job (held by its workspace): part p does groups p, p + parts, ... */
@@ -97,31 +96,31 @@ final class Wav2Vec2PositionalConvEmbedding {
         private int t;
         private float[] out;
         private Workspace ws;
-        private Kernels kernels;
 
-        void set(Wav2Vec2PositionalConvEmbedding conv, float[] x, int t, float[] out, Workspace ws, Kernels kernels) {
+        void set(Wav2Vec2PositionalConvEmbedding conv, float[] x, int t, float[] out, Workspace ws) {
             this.conv = conv;
             this.x = x;
             this.t = t;
             this.out = out;
             this.ws = ws;
-            this.kernels = kernels;
         }
 
         @Override
         public void run(int part, int parts) {
             for (int gi = part; gi < conv.groups; gi += parts) {
-                conv.group(gi, x, t, out, ws.posPadded[part], ws.posRes[part], kernels);
+                conv.group(gi, x, t, out, ws, part);
             }
         }
     }
 
     /**
-     * One group: its channels copied into a zero-padded [pad + T + pad][C/G] buffer, in which the
+     * One group, in part's buffers of ws: its channels copied into a zero-padded [pad + T + pad][C/G] buffer, in which the
      * window of output frame t is the contiguous run of K rows from row t, read in place by the
      * product at a row stride of C/G (no im2col copy); then the result scattered into its columns.
      */
-    private void group(int gi, float[] x, int t, float[] out, float[] padded, float[] res, Kernels kernels) {
+    private void group(int gi, float[] x, int t, float[] out, Workspace ws, int part) {
+        float[] padded = ws.posPadded[part];
+        float[] res = ws.posRes[part];
         int pad = kernel / 2;
         int c0 = gi * perGroup;
         java.util.Arrays.fill(padded, 0, pad * perGroup, 0f);
@@ -130,7 +129,7 @@ final class Wav2Vec2PositionalConvEmbedding {
         }
         // Rows past the end: up to kernel - 1 - pad of them are read by the last windows.
         java.util.Arrays.fill(padded, (pad + t) * perGroup, (t + kernel - 1) * perGroup, 0f);
-        kernels.linear(padded, 0, perGroup, t, weight[gi], bias[gi], res, 0);
+        ws.kernels.linear(padded, 0, perGroup, t, weight[gi], bias[gi], res, 0);
         for (int r = 0; r < t; r++) {
             System.arraycopy(res, r * perGroup, out, r * hidden + c0, perGroup);
         }

@@ -1,7 +1,5 @@
 package org.greenspoof.model;
 
-import org.greenspoof.kernels.Kernels;
-
 /**
  * Mirrors transformers' {@code WavLMAttention}: {@link Wav2Vec2Attention} plus a gated relative
  * position bias. Layer 0 owns the bucketed bias table ({@code rel_attn_embed}) and hands the
@@ -31,11 +29,11 @@ final class WavLMAttention extends Wav2Vec2Attention {
     }
 
     @Override
-    float[] forward(float[] x, int t, float[] relBias, float[] out, Workspace ws, Kernels kernels, int qTile, int kTile) {
+    float[] forward(float[] x, int t, float[] relBias, float[] out, Workspace ws, int qTile, int kTile) {
         float[] bias = relBias != null ? relBias : positionBias(t);
-        project(x, t, ws, kernels);
+        project(x, t, ws);
         // x [T][H] read as [T*nh][d]: one gate input per (frame, head).
-        gruLinear.apply(kernels, x, 0, t * heads, ws.gateRaw, 0);
+        gruLinear.apply(x, 0, t * heads, ws.gateRaw, 0, ws);
         for (int i = 0; i < t; i++) {
             for (int h = 0; h < heads; h++) {
                 int o = (i * heads + h) * 8;
@@ -46,8 +44,8 @@ final class WavLMAttention extends Wav2Vec2Attention {
                 ws.gate[h * t + i] = (float) (a * (b * gruConst[h] - 1.0) + 2.0);
             }
         }
-        attend(t, ws.gate, bias, ws, kernels, qTile, kTile);
-        output(t, out, ws, kernels);
+        attend(t, ws.gate, bias, ws, qTile, kTile);
+        output(t, out, ws);
         return bias;
     }
 

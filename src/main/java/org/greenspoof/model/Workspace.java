@@ -10,11 +10,16 @@ import org.greenspoof.kernels.ThreadPool;
  * input arrives and otherwise allocates nothing, so a steady stream of utterances allocates only
  * its results. Also holds the reusable parallel jobs, so that splitting work over the
  * {@link ThreadPool} allocates nothing either.
+ *
+ * <p>Holds the kernels (and so the thread count) of the encoder that owns it; every module of the
+ * pass reads them here, as the modules hold only weights: packed for these kernels at load, and
+ * shared by the copies {@link SpeechEncoder#withAttentionTile} makes.
  */
 final class Workspace {
 
-    /** Threads the parallel passes may use: the pool's size (a job's parts index {@link #heads}). */
-    final int parts = ThreadPool.shared().size();
+    final Kernels kernels;
+    /** Threads the parallel passes use: the kernels', capped by the pool (a job's parts index {@link #heads}). */
+    final int parts;
 
     /** Capacity in frames and in samples. */
     private int frames = -1;
@@ -41,10 +46,10 @@ final class Workspace {
     float[] ffOut;
     int ffRows;
     /** Per-part attention scratch. */
-    final Head[] heads = new Head[parts];
+    final Head[] heads;
     /** Per-part positional conv input (one group, padded) and result. */
-    final float[][] posPadded = new float[parts][];
-    final float[][] posRes = new float[parts][];
+    final float[][] posPadded;
+    final float[][] posRes;
     /** Pooling sums (double, like the reference's accumulation), 2H. */
     double[] poolSum = new double[0];
     /** The conv stack's chunk buffers and GroupNorm statistics. */
@@ -72,6 +77,14 @@ final class Workspace {
         /** K and V tiles packed for the kernels, storage reused from tile to tile. */
         PackedMatrix kPacked;
         PackedMatrix vPacked;
+    }
+
+    Workspace(Kernels kernels) {
+        this.kernels = kernels;
+        parts = Math.max(1, Math.min(ThreadPool.shared().size(), kernels.threads()));
+        heads = new Head[parts];
+        posPadded = new float[parts][];
+        posRes = new float[parts][];
     }
 
     /**
@@ -130,37 +143,29 @@ final class Workspace {
         return samples;
     }
 
-    /** The thread count a parallel pass over the pool uses with these kernels. */
-    int partsFor(Kernels kernels) {
-        return Math.max(1, Math.min(parts, kernels.threads()));
-    }
-
     /**
-     * Row-parallel {@code x[r] += residual[r]} (when residual is not null), then
-     * {@code y[r] = LN(x[r])}; y may be x.
+     * Row-parallel over {@link #parts}: {@code x[r] += residual[r]} (when residual is not null),
+     * then {@code y[r] = LN(x[r])}; y may be x.
      */
-    static final class NormJob implements ThreadPool.Task {
+    final class NormJob implements ThreadPool.Task {
         private LayerNorm ln;
         private float[] x;
         private float[] residual;
         private float[] y;
         private int rows;
-        private Kernels kernels;
 
-        void run(LayerNorm ln, float[] x, float[] residual, float[] y, int rows, Kernels kernels, int parts) {
+        void run(LayerNorm ln, float[] x, float[] residual, float[] y, int rows) {
             this.ln = ln;
             this.x = x;
             this.residual = residual;
             this.y = y;
             this.rows = rows;
-            this.kernels = kernels;
             try {
                 ThreadPool.shared().run(parts, this);
             } finally {
                 this.x = null;
                 this.residual = null;
                 this.y = null;
-                this.kernels = null;
             }
         }
 
@@ -169,7 +174,7 @@ final class Workspace {
             int r0 = (int) ((long) rows * part / parts);
             int r1 = (int) ((long) rows * (part + 1) / parts);
             int dim = ln.dim;
-            ln.apply(x, r0 * dim, residual, r1 - r0, y, r0 * dim, kernels);
+            ln.apply(x, r0 * dim, residual, r1 - r0, y, r0 * dim, Workspace.this);
         }
     }
 }
