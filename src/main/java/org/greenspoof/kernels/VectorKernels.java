@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@code linear} is a register-tiled GEMM in the BLIS style. {@link #pack} stores W[n][k] as
  * panels of {@link #NR} = two vectors of output columns, k-major, so a panel row is two aligned
- * vector loads. Per k-block and row block (both chosen from the cache sizes: {@link #kBlockFor}, {@link #rowBlockFor}), x is packed k-major per tile of rows
+ * vector loads. Per k-block and row block (both chosen from the cache sizes: {@link #kBlockFor},
+ * {@link #rowBlockFor}), x is packed k-major per tile of rows
  * (zero rows up to a whole tile: no row tail case), so a k step's broadcasts are one index plus
  * constant offsets; the micro-kernel then broadcasts x[i][p] and accumulates a {@link Tile} of rows x NR in vector
  * registers with FMA, starting from y's running sum (or the bias) and storing back to y, so a
@@ -44,9 +45,9 @@ final class VectorKernels extends BlockedKernels {
     static final int NR = 2 * L;
     /**
      * k-blocks tried, longest first: a longer block passes over y fewer times (on Zen 4, with x
-     * packed whole rows, 384 beat 256 and 768 at both vector widths). Never below 256: Zen 4's
-     * 32 KB L1d would otherwise take 128 at 512-bit, where its half-rate FMAs let 384 stream the
-     * panel from L2 at full speed.
+     * packed whole rows, 384 beat 256 and 768 at both vector widths, its 48 KB panel at 512-bit
+     * streaming from a 32 KB L1d). Never below 256, so that Zen 4 does not drop to 128 at 512-bit:
+     * its FMAs take 512-bit operands at half rate, which leaves the L2 stream time to keep up.
      */
     private static final int[] K_BLOCKS = {384, 256};
     /**
@@ -67,7 +68,7 @@ final class VectorKernels extends BlockedKernels {
      * The share of L2 the packed block of x may fill, the rest for the weight panels streaming
      * through. On the Intel Xeon (2 MB L2) with weights too large for any cache, 512 rows ran
      * 15-30 % faster than 128 at 500 x 768 x 3072 and 500 x 3072 x 768; 0.4 keeps Zen 3's 512 KB
-     * L2 at its measured 128 rows.
+     * L2 near its measured 128 rows (136 at k-block 384).
      */
     private static final double X_BLOCK_SHARE_OF_L2 = 0.4;
     /** The start row of a first k-block without bias (row stride 0 repeats it). */
