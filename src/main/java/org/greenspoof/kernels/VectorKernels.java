@@ -517,14 +517,22 @@ final class VectorKernels extends BlockedKernels {
             int h = live == mr ? mr : Tile.covering(live).rows;
             int base = dstOff + g * kc;
             int src = off + g * stride;
-            // k outer, rows inner: the writes run contiguously, the reads are h sequential streams.
-            for (int p = 0; p < kc; p++) {
-                int d = base + p * h;
-                for (int r = 0; r < live; r++) {
-                    dst[d + r] = x[src + r * stride + p];
-                }
-                for (int r = live; r < h; r++) {
-                    dst[d + r] = 0f;
+            // Rows outer: each inner loop is one sequential read stream with affine indices, whose
+            // bounds checks C2 hoists. With k outer and the 4-8 rows inner (contiguous writes) the
+            // short inner loop cost more than the copy: on Zen 3 packing took ~1.0 ns per float
+            // against ~0.65 this way, which made products with few output columns 10-50 % faster
+            // (the positional conv's 48 per group, attention's P.V with 64).
+            for (int r = 0; r < h; r++) {
+                int d = base + r;
+                if (r < live) {
+                    int s = src + r * stride;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * h] = x[s + p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * h] = 0f;
+                    }
                 }
             }
         }
