@@ -105,7 +105,14 @@ def report(args):
             engine = r.get("engine")
             if engine is None:  # greenspoof's own rows, one column per JDK ("Debian 17.0.15+6-...": 17)
                 engine = "JDK " + re.search(r"\b(\d+)(?:[.+]|$)", r["jdk"]).group(1)
-            rows[(engine, float(r["seconds"]), int(r["threads"]), int(r["max_layer"]))] = r
+            rows.setdefault((engine, float(r["seconds"]), int(r["threads"]), int(r["max_layer"])), []).append(r)
+    # One cell per engine and configuration: the median over the rounds (each a median of its runs).
+    rounds = max((len(rs) for rs in rows.values()), default=0)
+    spread = {}
+    for key, rs in rows.items():
+        times = sorted(r["median_s"] for r in rs)
+        spread[key[0]] = max(spread.get(key[0], 1.0), times[-1] / times[0])
+        rows[key] = dict(rs[0], median_s=statistics.median(times), rtf=statistics.median(times) / key[1])
     ours_cols = sorted({k[0] for k in rows if k[0].startswith("JDK ")}, key=lambda e: int(e[4:]))
     keys = sorted({k[1:] for k in rows})
     head = f"{'seconds':>7} {'threads':>7} {'layer':>5}" + "".join(f" {c:>8}" for c in ours_cols)
@@ -135,6 +142,9 @@ def report(args):
         print(line)
     print("RTF = median wall seconds per second of audio (lower is faster); ratios < 1 mean greenspoof is faster;"
           " % of FMA peak = the forward's GFLOP/s over the one-core peak times the threads")
+    print(f"Each cell: the median over {rounds} round(s), engines in turn within a round, of that round's median;"
+          " the widest slowest/fastest round of any cell: "
+          + ", ".join(f"{e} {spread[e]:.2f}" for e in ours_cols + ["onnxruntime", "pytorch"] if e in spread))
 
 
 def main():

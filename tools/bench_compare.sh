@@ -6,7 +6,9 @@
 #   tools/bench_compare.sh [WORKDIR]          (default /tmp/greenspoof-bench; reused between runs)
 #
 # Environment: BENCH_SECONDS (1,4,10), BENCH_THREADS (1,2), BENCH_LAYERS (12,2: full depth and
-# hidden_states[2]), BENCH_RUNS (5), BENCH_WARMUP (2), JAVA_HOME (the JDK for ORT and the first
+# hidden_states[2]), BENCH_RUNS (5), BENCH_WARMUP (2), BENCH_ROUNDS (3: every engine runs once per
+# round, engines in turn, and each cell is the median over the rounds, so that a slow spell of a shared
+# machine lands on every engine rather than on one column), JAVA_HOME (the JDK for ORT and the first
 # greenspoof column), BENCH_JDKS (space-separated JDK homes greenspoof runs on besides, side by side),
 # BENCH_ISA (avx512, avx2 or sse; default the widest /proc/cpuinfo lists). BENCH_ISA=avx2 on an
 # AVX-512 host runs greenspoof and the FMA peak with -XX:UseAVX=2 and PyTorch's OpenBLAS with its
@@ -22,6 +24,8 @@ threads=${BENCH_THREADS:-1,2}
 layers=${BENCH_LAYERS:-12,2}
 runs=${BENCH_RUNS:-5}
 warmup=${BENCH_WARMUP:-2}
+rounds=${BENCH_ROUNDS:-3}
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROUNDS must be a positive integer, not '$rounds'" >&2; exit 1; }
 py=/usr/bin/python3
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
@@ -68,28 +72,30 @@ for jdk in "${JAVA_HOME:-}" ${BENCH_JDKS:-}; do
            END {printf "%.1f", best}')
 done
 
-n=0
-for jdk in "${JAVA_HOME:-}" ${BENCH_JDKS:-}; do
-  echo "== greenspoof on ${jdk:-the default JDK}" >&2
-  JAVA_HOME=$jdk "$root/tools/greenspoof" bench --encoder "$model" --seconds "$secs" --threads "$threads" \
-    --depth "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof-$n.json"
-  n=$((n + 1))
-done
-
-echo "== ONNX Runtime" >&2
-for t in ${threads//,/ }; do
-  for k in ${layers//,/ }; do
-    onnx="$work/onnx/layer$k.onnx"; [ -f "$onnx" ] || onnx="$work/onnx/full.onnx"
-    "$java" -cp "$root/bench/target/benchmarks.jar" org.greenspoof.bench.OrtRunner "$onnx" "$k" "$t" "$secs" \
-      "$runs" "$warmup" > "$work/results/ort-$t-$k.json"
+for round in $(seq 1 "$rounds"); do
+  n=0
+  for jdk in "${JAVA_HOME:-}" ${BENCH_JDKS:-}; do
+    echo "== round $round/$rounds: greenspoof on ${jdk:-the default JDK}" >&2
+    JAVA_HOME=$jdk "$root/tools/greenspoof" bench --encoder "$model" --seconds "$secs" --threads "$threads" \
+      --depth "$layers" --runs "$runs" --warmup "$warmup" --json > "$work/results/greenspoof-$n-r$round.json"
+    n=$((n + 1))
   done
-done
 
-echo "== PyTorch" >&2
-for t in ${threads//,/ }; do
-  OPENBLAS_CORETYPE=$coretype OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t \
-    "$py" "$root/tools/bench_compare.py" torch --model "$model" --threads "$t" --seconds ${secs//,/ } \
-    --max-layer ${layers//,/ } --runs "$runs" --warmup "$warmup" > "$work/results/torch-$t.json"
+  echo "== round $round/$rounds: ONNX Runtime" >&2
+  for t in ${threads//,/ }; do
+    for k in ${layers//,/ }; do
+      onnx="$work/onnx/layer$k.onnx"; [ -f "$onnx" ] || onnx="$work/onnx/full.onnx"
+      "$java" -cp "$root/bench/target/benchmarks.jar" org.greenspoof.bench.OrtRunner "$onnx" "$k" "$t" "$secs" \
+        "$runs" "$warmup" > "$work/results/ort-$t-$k-r$round.json"
+    done
+  done
+
+  echo "== round $round/$rounds: PyTorch" >&2
+  for t in ${threads//,/ }; do
+    OPENBLAS_CORETYPE=$coretype OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t \
+      "$py" "$root/tools/bench_compare.py" torch --model "$model" --threads "$t" --seconds ${secs//,/ } \
+      --max-layer ${layers//,/ } --runs "$runs" --warmup "$warmup" > "$work/results/torch-$t-r$round.json"
+  done
 done
 
 echo
