@@ -88,6 +88,12 @@ final class VectorKernels extends BlockedKernels {
      * apart only because it cannot drop the bounds checks of index p * 6 (it rewrites the multiply
      * as shifts): padding the k step to 8 let it drop them, hoist all six, and spill (-40 %). (That
      * was with a loop over k steps; the micro-kernels now step x's index instead, see there.)
+     * With that loop a tile height must divide NR: then C2 derives the weight index from x's (one
+     * induction variable, no bounds checks). 6 rows at NR 16 keep two, plus the weight loads' bounds
+     * checks, and on JDK 17 the register allocator then sometimes (3 runs in 5 on Zen 3) parks the
+     * weight index in an xmm register and back every k step (seen in the disassembly): a 7-cycle
+     * chain on a 6-cycle loop, RTF 0.236-0.239 against 0.195 in the other runs; 4 rows gave
+     * 0.199-0.204 in every run.
      */
     enum Tile {
         ROWS4(4),
@@ -116,11 +122,14 @@ final class VectorKernels extends BlockedKernels {
             throw new IllegalArgumentException("no tile of " + rows + " rows");
         }
 
-        /** The tallest tile whose live vectors fit the register file, on that JDK's JIT. */
-        static Tile forRegisters(int registers, int jdkFeature) {
+        /**
+         * The tallest tile whose live vectors fit the register file on that JDK's JIT and whose
+         * height divides the panel width {@code nr} (see above).
+         */
+        static Tile forRegisters(int registers, int nr, int jdkFeature) {
             Tile best = ROWS4;
             for (Tile t : values()) {
-                if (t.liveVectors(jdkFeature) <= registers) {
+                if (t.liveVectors(jdkFeature) <= registers && nr % t.rows == 0) {
                     best = t;
                 }
             }
@@ -141,7 +150,7 @@ final class VectorKernels extends BlockedKernels {
         static Tile forThisMachine() {
             String wanted = System.getProperty("greenspoof.tile");
             if (wanted == null || wanted.isBlank() || wanted.equals("auto")) {
-                return forRegisters(registers(System.getProperty("os.arch", ""), SPECIES.vectorBitSize()),
+                return forRegisters(registers(System.getProperty("os.arch", ""), SPECIES.vectorBitSize()), NR,
                         Runtime.version().feature());
             }
             for (Tile t : values()) {
@@ -563,8 +572,8 @@ final class VectorKernels extends BlockedKernels {
      * that end it sit in the same method, so no vector crosses a call (C2 would box it).
      * The loop counts x's index in steps of the tile height, the weight index along: on a Zen 3
      * EPYC (AVX2) that ran 4-6 % faster than counting k steps and multiplying (4 rows, JDK 17
-     * and 25) and 12 % faster at 6 rows on JDK 17 (not re-read in the disassembly; 6 rows still
-     * spill on JDK 25). Not re-measured at 512-bit.
+     * and 25) and 12 % faster at 6 rows on JDK 17 when its registers were allocated well (see
+     * Tile). Not re-measured at 512-bit.
      */
 
     private static void tile4(float[] a, int aOff, float[] wd, int wOff, int kc, float[] in, int inOff,

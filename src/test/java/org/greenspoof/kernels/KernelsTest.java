@@ -362,10 +362,13 @@ class KernelsTest {
 
     @Test
     void tileFitsTheRegisterFile() {
-        assertEquals(VectorKernels.Tile.ROWS6, VectorKernels.Tile.forRegisters(16, 17));
-        assertEquals(VectorKernels.Tile.ROWS4, VectorKernels.Tile.forRegisters(16, 25));
-        assertEquals(VectorKernels.Tile.ROWS8, VectorKernels.Tile.forRegisters(32, 17));
-        assertEquals(VectorKernels.Tile.ROWS8, VectorKernels.Tile.forRegisters(32, 25));
+        // 256-bit (16-float panels), 16 registers: 6 rows fit JDK 17's registers but do not divide 16.
+        assertEquals(VectorKernels.Tile.ROWS4, VectorKernels.Tile.forRegisters(16, 16, 17));
+        assertEquals(VectorKernels.Tile.ROWS4, VectorKernels.Tile.forRegisters(16, 16, 25));
+        assertEquals(VectorKernels.Tile.ROWS6, VectorKernels.Tile.forRegisters(16, 12, 17), "a panel 6 divides");
+        assertEquals(VectorKernels.Tile.ROWS8, VectorKernels.Tile.forRegisters(32, 32, 17));
+        assertEquals(VectorKernels.Tile.ROWS8, VectorKernels.Tile.forRegisters(32, 32, 25));
+        assertEquals(VectorKernels.Tile.ROWS8, VectorKernels.Tile.forRegisters(32, 8, 25), "NEON: 128-bit, 32 registers");
         assertEquals(16, VectorKernels.Tile.registers("amd64", 256), "AVX2, or AVX-512 run with -XX:UseAVX=2");
         assertEquals(32, VectorKernels.Tile.registers("amd64", 512));
         assertEquals(32, VectorKernels.Tile.registers("aarch64", 128));
