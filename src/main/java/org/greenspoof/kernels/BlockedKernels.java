@@ -40,8 +40,12 @@ abstract class BlockedKernels implements Kernels {
     /** Floats the packed form of an n x k weight takes. */
     abstract long packedLength(int n, int k);
 
-    /** Writes the packed form of w[n][k] into data[0, packedLength), padding included. */
-    abstract void packInto(float[] w, int n, int k, float[] data);
+    /**
+     * Writes the packed form of the n x k matrix with element (c, p) at
+     * {@code w[off + c * rowStride + p * colStride]} into data[0, packedLength), padding included.
+     * One of the strides is 1: rows in place ({@code colStride == 1}) or a transpose in place.
+     */
+    abstract void packInto(float[] w, int off, int rowStride, int colStride, int n, int k, float[] data);
 
     @Override
     public final PackedMatrix pack(float[] w, int n, int k) {
@@ -50,9 +54,30 @@ abstract class BlockedKernels implements Kernels {
 
     @Override
     public final PackedMatrix pack(float[] w, int n, int k, PackedMatrix reuse) {
-        if (n < 0 || k < 0 || (long) n * k > w.length) {
-            throw new IllegalArgumentException("pack: " + n + " x " + k + " does not fit w[" + w.length + "]");
+        return pack(w, 0, k, n, k, reuse);
+    }
+
+    @Override
+    public final PackedMatrix pack(float[] w, int off, int rowStride, int n, int k, PackedMatrix reuse) {
+        if (n < 0 || k < 0 || off < 0 || rowStride < k
+                || (n > 0 && k > 0 && (long) off + (long) (n - 1) * rowStride + k > w.length)) {
+            throw new IllegalArgumentException("pack: " + n + " x " + k + " at row stride " + rowStride
+                    + " from " + off + " does not fit w[" + w.length + "]");
         }
+        return packed(w, off, rowStride, 1, n, k, reuse);
+    }
+
+    @Override
+    public final PackedMatrix packTransposed(float[] wT, int off, int rowStride, int n, int k, PackedMatrix reuse) {
+        if (n < 0 || k < 0 || off < 0 || rowStride < n
+                || (n > 0 && k > 0 && (long) off + (long) (k - 1) * rowStride + n > wT.length)) {
+            throw new IllegalArgumentException("packTransposed: " + n + " x " + k + " from its transpose at row stride "
+                    + rowStride + " from " + off + " does not fit w[" + wT.length + "]");
+        }
+        return packed(wT, off, 1, rowStride, n, k, reuse);
+    }
+
+    private PackedMatrix packed(float[] w, int off, int rowStride, int colStride, int n, int k, PackedMatrix reuse) {
         long len = packedLength(n, k);
         PackedMatrix p = reuse;
         if (p == null || p.packer != getClass() || p.data.length < len) {
@@ -63,7 +88,7 @@ abstract class BlockedKernels implements Kernels {
         }
         p.n = n;
         p.k = k;
-        packInto(w, n, k, p.data);
+        packInto(w, off, rowStride, colStride, n, k, p.data);
         return p;
     }
 

@@ -88,6 +88,20 @@ public interface Kernels {
      */
     PackedMatrix pack(float[] w, int n, int k, PackedMatrix reuse);
 
+    /**
+     * As {@link #pack(float[], int, int, PackedMatrix)} for the n x k matrix whose row c starts at
+     * {@code w[off + c * rowStride]}: a block of columns of a wider row-major matrix, packed in
+     * place (attention's key rows, a head's columns of the fused q/k/v projection).
+     */
+    PackedMatrix pack(float[] w, int off, int rowStride, int n, int k, PackedMatrix reuse);
+
+    /**
+     * As {@link #pack(float[], int, int, int, int, PackedMatrix)} for the n x k matrix given as its
+     * transpose: element (c, p) at {@code wT[off + p * rowStride + c]}. Attention's values are
+     * the weight of P.V this way (their rows are keys, P.V's inner dimension), with no transposed copy.
+     */
+    PackedMatrix packTransposed(float[] wT, int off, int rowStride, int n, int k, PackedMatrix reuse);
+
     /** Threads this view splits work over (see {@link #withThreads}). */
     int threads();
 

@@ -155,14 +155,14 @@ public final class ScalarKernels extends BlockedKernels {
     }
 
     @Override
-    void packInto(float[] w, int n, int k, float[] data) {
+    void packInto(float[] w, int off, int rowStride, int colStride, int n, int k, float[] data) {
         for (int j = 0; j * NC < n; j++) {
             int cw = Math.min(NC, n - j * NC);
             int base = j * NC * k;
             for (int c = 0; c < cw; c++) {
-                int src = (j * NC + c) * k;
+                int src = off + (j * NC + c) * rowStride;
                 for (int p = 0; p < k; p++) {
-                    data[base + p * cw + c] = w[src + p];
+                    data[base + p * cw + c] = w[src + p * colStride];
                 }
             }
         }

@@ -455,16 +455,31 @@ final class VectorKernels extends BlockedKernels {
     }
 
     @Override
-    void packInto(float[] w, int n, int k, float[] data) {
+    void packInto(float[] w, int off, int rowStride, int colStride, int n, int k, float[] data) {
         int panels = panels(n);
         for (int j = 0; j < panels; j++) {
             int cols = Math.min(NR, n - j * NR);
+            int panel = j * k * NR;
+            if (colStride != 1 && cols == NR) {
+                // A transpose in place: a panel row is NR contiguous floats of one source row.
+                for (int p = 0, src = off + j * NR; p < k; p++, src += colStride) {
+                    FloatVector.fromArray(SPECIES, w, src).intoArray(data, panel + p * NR);
+                    FloatVector.fromArray(SPECIES, w, src + L).intoArray(data, panel + p * NR + L);
+                }
+                continue;
+            }
             for (int c = 0; c < NR; c++) {
-                int dst = j * k * NR + c;
+                int dst = panel + c;
                 if (c < cols) {
-                    int src = (j * NR + c) * k;
-                    for (int p = 0; p < k; p++) {
-                        data[dst + p * NR] = w[src + p];
+                    int src = off + (j * NR + c) * rowStride;
+                    if (colStride == 1) { // a unit stride written as such: C2 drops the bounds checks
+                        for (int p = 0; p < k; p++) {
+                            data[dst + p * NR] = w[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < k; p++) {
+                            data[dst + p * NR] = w[src + p * colStride];
+                        }
                     }
                 } else {
                     for (int p = 0; p < k; p++) {

@@ -66,7 +66,7 @@ class Wav2Vec2Attention {
 
     /**
      * softmax(q k^T + gate*bias) v per head from ws.qkv, the context written over q's slot in ws.qkv
-     * (each head reads only its own slots, and copies them before writing); the heads are split over
+     * (each head reads only its own slots, and writes after its last read); the heads are split over
      * the threads (each part with its own {@link Workspace.Head}, the kernels it calls then run
      * inline on that part's thread).
      */
@@ -119,29 +119,23 @@ class Wav2Vec2Attention {
         int d = headDim;
         int h3 = 3 * hidden;
         float[] qkvAll = ws.qkv;
-        for (int i = 0; i < t; i++) {
-            int row = i * h3 + h * d;
-            System.arraycopy(qkvAll, row, hs.q, i * d, d);
-            System.arraycopy(qkvAll, row + hidden, hs.k, i * d, d);
-            for (int c = 0; c < d; c++) {
-                hs.vT[c * t + i] = qkvAll[row + 2 * hidden + c];
-            }
-        }
+        // This head's q, k and v are columns [h d, h d + d) of the q, k and v blocks of ws.qkv
+        // (row stride 3H): q is read there, K and V tiles are packed from there, V from its
+        // transpose (its rows are keys, the inner dimension of P.V), so nothing is copied.
+        int qOff = h * d;
+        int kOff = hidden + h * d;
+        int vOff = 2 * hidden + h * d;
         java.util.Arrays.fill(hs.runMax, 0, t, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(hs.runSum, 0, t, 0f);
         java.util.Arrays.fill(hs.acc, 0, t * d, 0f);
         float[] scores = hs.scores;
         for (int j0 = 0; j0 < t; j0 += kTile) {
             int nk = Math.min(kTile, t - j0);
-            System.arraycopy(hs.k, j0 * d, hs.kTile, 0, nk * d);
-            for (int c = 0; c < d; c++) {
-                System.arraycopy(hs.vT, c * t + j0, hs.vTile, c * nk, nk);
-            }
-            PackedMatrix kp = hs.kPacked = kernels.pack(hs.kTile, nk, d, hs.kPacked);
-            PackedMatrix vp = hs.vPacked = kernels.pack(hs.vTile, d, nk, hs.vPacked);
+            PackedMatrix kp = hs.kPacked = kernels.pack(qkvAll, j0 * h3 + kOff, h3, nk, d, hs.kPacked);
+            PackedMatrix vp = hs.vPacked = kernels.packTransposed(qkvAll, j0 * h3 + vOff, h3, d, nk, hs.vPacked);
             for (int i0 = 0; i0 < t; i0 += qTile) {
                 int nq = Math.min(qTile, t - i0);
-                kernels.linear(hs.q, i0 * d, nq, kp, null, scores, 0);
+                kernels.linear(qkvAll, i0 * h3 + qOff, h3, nq, kp, null, scores, 0);
                 for (int r = 0; r < nq; r++) {
                     int i = i0 + r;
                     int so = r * nk;
@@ -167,7 +161,7 @@ class Wav2Vec2Attention {
         }
         for (int i = 0; i < t; i++) {
             float inv = 1f / hs.runSum[i];
-            int o = i * h3 + h * d;
+            int o = i * h3 + qOff;
             for (int c = 0; c < d; c++) {
                 qkvAll[o + c] = hs.acc[i * d + c] * inv;
             }

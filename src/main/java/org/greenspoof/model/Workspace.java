@@ -61,20 +61,14 @@ final class Workspace {
 
     /** One part's attention buffers: per-head copies and the online-softmax state. */
     static final class Head {
-        /** q and k as [T][d], v transposed as [d][T]. */
-        float[] q;
-        float[] k;
-        float[] vT;
         /** Running max and sum per query frame, accumulated output [T][d]. */
         float[] runMax;
         float[] runSum;
         float[] acc;
-        /** One tile of scores [qTile][kTile], its P.V product [qTile][d], K tile [kTile][d], V^T tile [d][kTile]. */
+        /** One tile of scores [qTile][kTile] and its P.V product [qTile][d]. */
         float[] scores;
         float[] pv;
-        float[] kTile;
-        float[] vTile;
-        /** K and V tiles packed for the kernels, storage reused from tile to tile. */
+        /** K and V tiles packed for the kernels straight from the q/k/v projection, storage reused from tile to tile. */
         PackedMatrix kPacked;
         PackedMatrix vPacked;
     }
@@ -121,16 +115,11 @@ final class Workspace {
         ffOut = new float[ffRows * hidden];
         for (int p = 0; p < parts; p++) {
             Head h = new Head();
-            h.q = new float[t * d];
-            h.k = new float[t * d];
-            h.vT = new float[t * d];
             h.runMax = new float[t];
             h.runSum = new float[t];
             h.acc = new float[t * d];
             h.scores = new float[qTile * kTile];
             h.pv = new float[qTile * d];
-            h.kTile = new float[kTile * d];
-            h.vTile = new float[kTile * d];
             this.heads[p] = h;
             posPadded[p] = new float[pos.paddedLength(t)];
             posRes[p] = new float[t * pos.perGroup];

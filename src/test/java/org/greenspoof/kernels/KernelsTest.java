@@ -311,6 +311,44 @@ class KernelsTest {
     }
 
     /**
+     * A block of columns packed in place from a wider matrix, and a matrix packed from its
+     * transpose, equal the contiguous copy packed: the same packed floats, so bit-identical products.
+     * Sizes straddle the panel widths (a partial last panel) and odd inner dimensions.
+     */
+    @Test
+    void packingInPlaceAndFromTheTransposeEqualsPackingACopy() {
+        Random r = new Random(11);
+        for (Kernels kern : everyPath()) {
+            for (int[] nk : new int[][] {{64, 256}, {37, 243}, {16, 1}, {5, 7}, {1, 64}}) {
+                int n = nk[0], k = nk[1], m = 13, off = 3, wide = Math.max(n, k) + 5;
+                float[] big = random(r, off + wide * wide);
+                float[] rows = new float[n * k];
+                float[] cols = new float[n * k];
+                for (int c = 0; c < n; c++) {
+                    for (int p = 0; p < k; p++) {
+                        rows[c * k + p] = big[off + c * wide + p];
+                        cols[c * k + p] = big[off + p * wide + c];
+                    }
+                }
+                float[] x = random(r, m * k);
+                float[] want = new float[m * n];
+                float[] got = new float[m * n];
+                String what = kern.name() + " " + n + "x" + k;
+                kern.linear(x, 0, m, kern.pack(rows, n, k), null, want, 0);
+                kern.linear(x, 0, m, kern.pack(big, off, wide, n, k, null), null, got, 0);
+                assertArrayEquals(want, got, what + " in place");
+                kern.linear(x, 0, m, kern.pack(cols, n, k), null, want, 0);
+                kern.linear(x, 0, m, kern.packTransposed(big, off, wide, n, k, null), null, got, 0);
+                assertArrayEquals(want, got, what + " from the transpose");
+            }
+            assertThrows(IllegalArgumentException.class, () -> kern.pack(new float[100], 0, 9, 10, 10, null),
+                    "row stride below k");
+            assertThrows(IllegalArgumentException.class, () -> kern.packTransposed(new float[99], 0, 10, 10, 10, null),
+                    "last row past the end");
+        }
+    }
+
+    /**
      * LayerNorm against double statistics of the same float inputs. Outputs are O(|weight| * 4 +
      * |bias|) ~ 5: float statistics, a float reciprocal square root and a float apply stay within
      * a few ulp of that, far below a wrong mean or variance (off by O(1)).
