@@ -59,7 +59,7 @@ final class Workspace {
     final Wav2Vec2Attention.AttendJob attend = new Wav2Vec2Attention.AttendJob();
     final Wav2Vec2PositionalConvEmbedding.GroupJob posConv = new Wav2Vec2PositionalConvEmbedding.GroupJob();
 
-    /** One part's attention buffers: per-head copies and the online-softmax state. */
+    /** One part's attention buffers: the online-softmax state, a tile of scores and packed K and V tiles. */
     static final class Head {
         /** Running max and sum per query frame, accumulated output [T][d]. */
         float[] runMax;
