@@ -4,13 +4,15 @@ import java.util.Arrays;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
+import org.greenspoof.kernels.WinogradConv1d;
 
 /**
  * Mirrors transformers' {@code Wav2Vec2FeatureEncoder} (also HuBERT's and WavLM's): the stack of
  * strided 1-D convolutions turning 16 kHz samples into 50 Hz frames. Activations are frames-major
  * ([T][C]), so the receptive field of one output frame is one contiguous run of the input and each
  * convolution is a {@link Kernels#linear} reading those runs in place (overlapping rows at a stride
- * of stride x C_in: no im2col copy).
+ * of stride x C_in: no im2col copy). Layers whose kernel is one tap longer than the stride (kernel
+ * 3, stride 2) use {@link WinogradConv1d}: a sixth fewer multiply-adds.
  *
  * <p>The stack runs in chunks of output frames (each chunk recomputes its small receptive-field
  * overlap), so the wide early layers never exist for the whole utterance: for 10 minutes of audio
@@ -46,8 +48,12 @@ final class Wav2Vec2FeatureEncoder {
         final int kernel;
         final int stride;
         final Norm norm;
-        /** {@code conv.weight} (C_out, C_in, K), packed as [C_out][K*C_in]. */
+        /**
+         * {@code conv.weight} (C_out, C_in, K), packed as [C_out][K*C_in]; null when the kernel is one
+         * tap longer than the stride, which {@link #winograd} computes with fewer multiply-adds.
+         */
         private final PackedMatrix weight;
+        private final WinogradConv1d winograd;
         /** {@code conv.bias} (C_out), only when conv_bias. */
         private final float[] bias;
         /** {@code layer_norm.{weight,bias}} (C_out), GROUP and LAYER only. */
@@ -62,14 +68,19 @@ final class Wav2Vec2FeatureEncoder {
             stride = cfg.convStride()[i];
             norm = cfg.featExtractNorm().equals("layer") ? Norm.LAYER : i == 0 ? Norm.GROUP : Norm.NONE;
             float[] conv = w.scratchTensor("conv.weight", cOut, cIn, kernel);
-            weight = conv == null ? null
-                    : w.pack(tapsMajor(conv, cOut, cIn, kernel, w.scratch(cOut * cIn * kernel)), cOut, kernel * cIn);
+            float[] taps = conv == null ? null : tapsMajor(conv, cOut, cIn, kernel, w.scratch(cOut * cIn * kernel));
+            boolean shared = WinogradConv1d.applies(kernel, stride);
+            weight = taps == null || shared ? null : w.pack(taps, cOut, kernel * cIn);
+            winograd = taps == null || !shared ? null : new WinogradConv1d(w.kernels(), taps, cOut, cIn, stride);
             bias = cfg.convBias() ? w.tensor("conv.bias", cOut) : null;
             normWeight = norm == Norm.NONE ? null : w.tensor("layer_norm.weight", cOut);
             normBias = norm == Norm.NONE ? null : w.tensor("layer_norm.bias", cOut);
         }
 
-        /** Multiply-adds x 2 for tOut output frames. */
+        /**
+         * Multiply-adds x 2 for tOut output frames of the direct convolution (what torch and ONNX
+         * Runtime compute, so rates compare across engines; the Winograd form does a sixth less).
+         */
         double flops(long tOut) {
             return 2.0 * tOut * cOut * cIn * kernel;
         }
@@ -81,10 +92,15 @@ final class Wav2Vec2FeatureEncoder {
         /**
          * Rows [0, tOut) of y (from element yOff) = conv of x ([*][cIn]) from row xRow, before norm.
          * Frames-major, the window of output t is the contiguous run of kernel rows from
-         * (xRow + t * stride): the product reads the windows in place, overlapping, at that stride.
+         * (xRow + t * stride): the product reads the windows in place, overlapping, at that stride
+         * (or, with a shared tap, the Winograd form copies them once, transformed).
          */
         void conv(float[] x, int xRow, int tOut, float[] y, int yOff, Workspace ws) {
-            ws.kernels.linear(x, xRow * cIn, stride * cIn, tOut, weight, bias, y, yOff);
+            if (winograd != null) {
+                winograd.conv(ws.kernels, x, xRow * cIn, tOut, bias, y, yOff, ws.features.winograd);
+            } else {
+                ws.kernels.linear(x, xRow * cIn, stride * cIn, tOut, weight, bias, y, yOff);
+            }
         }
 
         /**
@@ -184,6 +200,7 @@ final class Wav2Vec2FeatureEncoder {
         private double[] tileM2 = new double[0];
         private float[] scale = new float[0];
         private float[] shift = new float[0];
+        private final WinogradConv1d.Buffers winograd = new WinogradConv1d.Buffers();
 
         private static float[] grow(float[] a, int n) {
             return a.length >= n ? a : new float[n];

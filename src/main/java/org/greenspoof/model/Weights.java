@@ -127,6 +127,11 @@ final class Weights {
         return w == null ? null : pack(w, rows, cols);
     }
 
+    /** The kernels this pass packs for; null unless {@link #reads}. */
+    Kernels kernels() {
+        return pass.kernels;
+    }
+
     /** A (rows, cols) matrix assembled by the module, packed for the kernels; only when {@link #reads}. */
     PackedMatrix pack(float[] w, int rows, int cols) {
         return pass.kernels.pack(w, rows, cols);

@@ -28,7 +28,7 @@ class KernelsTest {
     }
 
     /** The scalar reference kernels, then the vector kernels with every micro-kernel tile shape. */
-    private static List<Kernels> everyPath() {
+    static List<Kernels> everyPath() {
         vector();
         List<Kernels> all = new ArrayList<>(List.of(KernelProvider.scalar()));
         all.addAll(KernelProvider.vectorEveryTile());
