@@ -1,5 +1,6 @@
 package org.greenspoof.model;
 
+import org.greenspoof.kernels.FastFirConv1d;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
 import org.greenspoof.kernels.ThreadPool;
@@ -47,9 +48,9 @@ final class Workspace {
     int ffRows;
     /** Per-part attention scratch. */
     final Head[] heads;
-    /** Per-part positional conv input (one group, padded) and result. */
+    /** Per-part positional conv input (one group, padded) and the fast FIR buffers (grown on use). */
     final float[][] posPadded;
-    final float[][] posRes;
+    final FastFirConv1d.Buffers[] posFir;
     /** Pooling sums (double, like the reference's accumulation), 2H. */
     double[] poolSum = new double[0];
     /** The conv stack's chunk buffers and GroupNorm statistics. */
@@ -78,7 +79,10 @@ final class Workspace {
         parts = Math.max(1, Math.min(ThreadPool.shared().size(), kernels.threads()));
         heads = new Head[parts];
         posPadded = new float[parts][];
-        posRes = new float[parts][];
+        posFir = new FastFirConv1d.Buffers[parts];
+        for (int p = 0; p < parts; p++) {
+            posFir[p] = new FastFirConv1d.Buffers();
+        }
     }
 
     /**
@@ -122,7 +126,6 @@ final class Workspace {
             h.pv = new float[qTile * d];
             this.heads[p] = h;
             posPadded[p] = new float[pos.paddedLength(t)];
-            posRes[p] = new float[t * pos.perGroup];
         }
         frames = t;
     }
