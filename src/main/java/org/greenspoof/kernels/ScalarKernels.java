@@ -14,7 +14,7 @@ public final class ScalarKernels extends BlockedKernels {
     static final int NC = 256;
     static final double INV_SQRT2 = 0.7071067811865476;
     /** erfcc coefficients, constant term first (Numerical Recipes 2nd ed., sec. 6.2). */
-    static final double[] ERFC_C = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807,
+    private static final double[] ERFC_C = {-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807,
         -1.13520398, 1.48851587, -0.82215223, 0.17087277};
     static final int KC = 128;
 
@@ -106,8 +106,8 @@ public final class ScalarKernels extends BlockedKernels {
     /**
      * Complementary error function with fractional error below 1.2e-7 everywhere: the Chebyshev
      * fit of Press et al., Numerical Recipes 2nd ed., sec. 6.2 ({@code erfcc}), here in double
-     * (the vector kernels evaluate the same fit in float). Relative accuracy holds in the far
-     * tail, which matters because GELU multiplies it by x.
+     * (the vector kernels evaluate a fit of their own in float, shaped for their latency).
+     * Relative accuracy holds in the far tail, which matters because GELU multiplies it by x.
      */
     static double erfc(double x) {
         double z = Math.abs(x);
