@@ -1,26 +1,29 @@
 package org.greenspoof.kernels;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * A 1-D convolution over frames-major input ([T][C_in]) whose kernel is one tap longer than its
- * stride s (wav2vec2's kernel 3, stride 2 layers), computed with Winograd's F(2,2) on the tap that
- * neighbouring windows share: 2s + 1 instead of 2s + 2 blocks of C_in x C_out multiply-adds per
- * pair of output frames (a sixth fewer at s = 2).
+ * stride s (wav2vec2's kernel 3, stride 2 layers), computed with Winograd's F(3,2) on the
+ * two-tap filter (W_0, W_s) that neighbouring windows share: 3s + 1 instead of 3s + 3 blocks of
+ * C_in x C_out multiply-adds per three output frames (seven ninths at s = 2).
  *
- * <p>With W_j the C_out x C_in weight of tap j and x_j = x[2us + j], the pair (y[2u], y[2u + 1])
- * is P + Q and Q + R, where
+ * <p>With W_j the C_out x C_in weight of tap j, x_j = x[3us + j] and d_k = x_{ks} (the shared
+ * phase), the frames 3u, 3u + 1 and 3u + 2 are P + M1 + M2, O + M1 - M2 and R + M1 + M2, where
  * <pre>
- *   P = [W_0 .. W_{s-1}] . [x_0 - x_s, x_1 .. x_{s-1}]
- *   Q = (W_0 + W_s) . x_s + bias
- *   R = [W_1 .. W_s] . [x_{s+1} .. x_{2s-1}, x_{2s} - x_s]
+ *   P  = [W_0 .. W_{s-1}] . [d_0 - d_2, x_1 .. x_{s-1}]
+ *   O  = [W_1 .. W_{s-1}] . [x_{s+1} .. x_{2s-1}]           (none at s = 1)
+ *   R  = [W_1 .. W_s] . [x_{2s+1} .. x_{3s-1}, d_3 - d_1]
+ *   M1 = (W_0 + W_s) / 2 . (d_1 + d_2) + bias
+ *   M2 = (W_0 - W_s) / 2 . (d_2 - d_1)
  * </pre>
- * The transforms are single differences (interpolation points 0, 1 and infinity), so the result
- * differs from the direct product by a rounding of x_0 - x_s, x_{2s} - x_s and W_0 + W_s and the
- * summation order, within float noise of the direct sum.
- * Q reads x_s in place; P and R read the transformed windows, copied once per pair as
- * [x_0 - x_s, x_1 .. x_{s-1}, x_{s+1} .. x_{2s-1}, x_{2s} - x_s]. That copy and the final sums
- * are passes over memory, split over the pool's threads like the products.
+ * (interpolation points 0, 1, -1 and infinity). The transforms are single sums and differences
+ * and the halving is exact, so the result differs from the direct product by a rounding of each
+ * transformed input and weight and the summation order: float noise. O reads x in place; the
+ * others read the transformed windows, copied once per three frames as
+ * [d_0 - d_2, x_1 .. x_{s-1}, x_{2s+1} .. x_{3s-1}, d_3 - d_1, d_1 + d_2, d_2 - d_1]. That copy and
+ * the final sums are passes over memory, split over the pool's threads like the products.
  */
 public final class WinogradConv1d {
 
@@ -29,10 +32,13 @@ public final class WinogradConv1d {
     private final int stride;
     /** [W_0 .. W_{s-1}]: C_out x s C_in. */
     private final PackedMatrix p;
-    /** W_0 + W_s: C_out x C_in. */
-    private final PackedMatrix q;
+    /** [W_1 .. W_{s-1}]: C_out x (s - 1) C_in; null at s = 1. */
+    private final PackedMatrix o;
     /** [W_1 .. W_s]: C_out x s C_in. */
     private final PackedMatrix r;
+    /** (W_0 + W_s) / 2 and (W_0 - W_s) / 2: C_out x C_in. */
+    private final PackedMatrix m1;
+    private final PackedMatrix m2;
 
     /** Whether a convolution of this kernel and stride has the one shared tap this method needs. */
     public static boolean applies(int kernel, int stride) {
@@ -41,7 +47,8 @@ public final class WinogradConv1d {
 
     /**
      * Packs the weight for {@code kernels}. {@code tapsMajor} is [C_out][s + 1][C_in] (the order
-     * of a frames-major window); its first tap is overwritten with W_0 + W_s.
+     * of a frames-major window); its first and last taps are overwritten with (W_0 + W_s) / 2 and
+     * (W_0 - W_s) / 2.
      */
     public WinogradConv1d(Kernels kernels, float[] tapsMajor, int cOut, int cIn, int stride) {
         if (stride < 1 || tapsMajor.length < (long) cOut * (stride + 1) * cIn) {
@@ -52,16 +59,21 @@ public final class WinogradConv1d {
         this.cOut = cOut;
         this.stride = stride;
         int row = (stride + 1) * cIn;
-        p = kernels.pack(tapsMajor, 0, row, cOut, stride * cIn, null);
-        r = kernels.pack(tapsMajor, cIn, row, cOut, stride * cIn, null);
-        for (int o = 0; o < cOut; o++) {
-            int w0 = o * row;
-            int ws = w0 + stride * cIn;
+        int last = stride * cIn;
+        p = kernels.pack(tapsMajor, 0, row, cOut, last, null);
+        r = kernels.pack(tapsMajor, cIn, row, cOut, last, null);
+        o = stride > 1 ? kernels.pack(tapsMajor, cIn, row, cOut, (stride - 1) * cIn, null) : null;
+        for (int out = 0; out < cOut; out++) {
+            int w0 = out * row;
             for (int c = 0; c < cIn; c++) {
-                tapsMajor[w0 + c] += tapsMajor[ws + c];
+                float first = tapsMajor[w0 + c];
+                float shared = tapsMajor[w0 + last + c];
+                tapsMajor[w0 + c] = (first + shared) / 2;
+                tapsMajor[w0 + last + c] = (first - shared) / 2;
             }
         }
-        q = kernels.pack(tapsMajor, 0, row, cOut, cIn, null);
+        m1 = kernels.pack(tapsMajor, 0, row, cOut, cIn, null);
+        m2 = kernels.pack(tapsMajor, last, row, cOut, cIn, null);
     }
 
     /**
@@ -70,9 +82,13 @@ public final class WinogradConv1d {
      */
     public static final class Buffers implements ThreadPool.Task {
         private float[] windows = new float[0];
+        /** The input rows of a last, incomplete group of three frames, zero past x's end. */
+        private float[] tail = new float[0];
         private float[] p = new float[0];
-        private float[] q = new float[0];
+        private float[] o = new float[0];
         private float[] r = new float[0];
+        private float[] m1 = new float[0];
+        private float[] m2 = new float[0];
         private WinogradConv1d conv;
         private float[] x;
         private int xOff;
@@ -87,9 +103,9 @@ public final class WinogradConv1d {
 
         @Override
         public void run(int part, int parts) {
-            int pairs = (tOut + 1) / 2;
-            int u0 = (int) ((long) pairs * part / parts);
-            int u1 = (int) ((long) pairs * (part + 1) / parts);
+            int groups = (tOut + 2) / 3;
+            int u0 = (int) ((long) groups * part / parts);
+            int u1 = (int) ((long) groups * (part + 1) / parts);
             if (merging) {
                 conv.merge(this, u0, u1);
             } else {
@@ -98,8 +114,8 @@ public final class WinogradConv1d {
         }
     }
 
-    /** Pairs below which a pass over memory stays on the calling thread (a pool wake-up is ~10 us). */
-    private static final int MIN_PARALLEL_PAIRS = 64;
+    /** Groups of three frames below which a pass over memory stays on the calling thread (a pool wake-up is ~10 us). */
+    private static final int MIN_PARALLEL_GROUPS = 43;
 
     /**
      * Rows [0, tOut) of y (from yOff, row stride C_out) = the convolution of the tOut s + 1 rows of
@@ -109,28 +125,37 @@ public final class WinogradConv1d {
     public void conv(Kernels kernels, float[] x, int xOff, int tOut, float[] bias, float[] y, int yOff, Buffers b) {
         Objects.checkFromIndexSize(xOff, (tOut * stride + 1) * cIn, x.length);
         Objects.checkFromIndexSize(yOff, tOut * cOut, y.length);
-        int pairs = (tOut + 1) / 2;
-        int full = tOut / 2;
-        int win = 2 * stride * cIn;
-        b.windows = Buffers.grow(b.windows, (long) pairs * win);
-        b.p = Buffers.grow(b.p, (long) pairs * cOut);
-        b.q = Buffers.grow(b.q, (long) pairs * cOut);
-        b.r = Buffers.grow(b.r, (long) full * cOut);
+        // Frames 3u, 3u + 1 and 3u + 2 that exist.
+        int n0 = (tOut + 2) / 3;
+        int n1 = (tOut + 1) / 3;
+        int n2 = tOut / 3;
+        int win = (2 * stride + 2) * cIn;
+        b.windows = Buffers.grow(b.windows, (long) n0 * win);
+        b.tail = Buffers.grow(b.tail, (long) (3 * stride + 1) * cIn);
+        b.p = Buffers.grow(b.p, (long) n0 * cOut);
+        b.o = Buffers.grow(b.o, (long) n1 * cOut);
+        b.r = Buffers.grow(b.r, (long) n2 * cOut);
+        b.m1 = Buffers.grow(b.m1, (long) n0 * cOut);
+        b.m2 = Buffers.grow(b.m2, (long) n0 * cOut);
         b.conv = this;
         b.x = x;
         b.xOff = xOff;
         b.y = y;
         b.yOff = yOff;
         b.tOut = tOut;
-        int parts = pairs < MIN_PARALLEL_PAIRS ? 1 : Math.min(kernels.threads(), ThreadPool.shared().size());
+        int parts = n0 < MIN_PARALLEL_GROUPS ? 1 : Math.min(kernels.threads(), ThreadPool.shared().size());
         try {
             b.merging = false;
             ThreadPool.shared().run(parts, b);
-            int shared = stride * cIn;
-            kernels.linear(x, xOff + shared, 2 * shared, pairs, q, bias, b.q, 0);
-            kernels.linear(b.windows, 0, win, pairs, p, null, b.p, 0);
-            if (full > 0) {
-                kernels.linear(b.windows, shared, win, full, r, null, b.r, 0);
+            int s = stride * cIn;
+            kernels.linear(b.windows, 0, win, n0, p, null, b.p, 0);
+            kernels.linear(b.windows, 2 * s, win, n0, m1, bias, b.m1, 0);
+            kernels.linear(b.windows, 2 * s + cIn, win, n0, m2, null, b.m2, 0);
+            if (n2 > 0) {
+                kernels.linear(b.windows, s, win, n2, r, null, b.r, 0);
+            }
+            if (o != null && n1 > 0) {
+                kernels.linear(x, xOff + s + cIn, 3 * s, n1, o, null, b.o, 0);
             }
             b.merging = true;
             ThreadPool.shared().run(parts, b);
@@ -140,48 +165,81 @@ public final class WinogradConv1d {
         }
     }
 
-    /** Windows of pairs [u0, u1). */
+    /** Windows of groups [u0, u1). */
     private void transform(Buffers b, int u0, int u1) {
-        float[] x = b.x;
-        float[] z = b.windows;
-        int full = b.tOut / 2;
-        int shared = stride * cIn;
-        int win = 2 * shared;
+        int s = stride * cIn;
+        int win = (2 * stride + 2) * cIn;
+        int complete = b.tOut / 3;
         for (int u = u0; u < u1; u++) {
-            int src = b.xOff + u * win;
-            int dst = u * win;
-            for (int c = 0; c < cIn; c++) {
-                z[dst + c] = x[src + c] - x[src + shared + c];
+            float[] src = b.x;
+            int at = b.xOff + 3 * u * s;
+            if (u >= complete) {
+                // The last group lacks frames: its missing input rows are zeros, which the
+                // transform carries into products no existing frame keeps.
+                int rows = b.tOut * stride + 1 - 3 * u * stride;
+                System.arraycopy(b.x, at, b.tail, 0, rows * cIn);
+                Arrays.fill(b.tail, rows * cIn, (3 * stride + 1) * cIn, 0f);
+                src = b.tail;
+                at = 0;
             }
-            System.arraycopy(x, src + cIn, z, dst + cIn, (stride - 1) * cIn);
-            // A last unpaired frame has no x_{s+1} .. x_{2s}: only P reads its window.
-            if (u < full) {
-                System.arraycopy(x, src + shared + cIn, z, dst + shared, (stride - 1) * cIn);
-                int last = dst + win - cIn;
-                for (int c = 0; c < cIn; c++) {
-                    z[last + c] = x[src + win + c] - x[src + shared + c];
-                }
-            }
+            window(src, at, b.windows, u * win);
         }
     }
 
-    /** Output rows of pairs [u0, u1): y[2u] = P + Q, y[2u + 1] = Q + R. */
+    /** One transformed window (see the class comment) from the 3s + 1 rows at x[at]. */
+    private void window(float[] x, int at, float[] z, int dst) {
+        int s = stride * cIn;
+        int d1 = at + s;
+        int d2 = at + 2 * s;
+        int d3 = at + 3 * s;
+        for (int c = 0; c < cIn; c++) {
+            z[dst + c] = x[at + c] - x[d2 + c];
+        }
+        System.arraycopy(x, at + cIn, z, dst + cIn, s - cIn);
+        System.arraycopy(x, d2 + cIn, z, dst + s, s - cIn);
+        int e = dst + 2 * s - cIn;
+        for (int c = 0; c < cIn; c++) {
+            z[e + c] = x[d3 + c] - x[d1 + c];
+        }
+        e += cIn;
+        for (int c = 0; c < cIn; c++) {
+            z[e + c] = x[d1 + c] + x[d2 + c];
+            z[e + cIn + c] = x[d2 + c] - x[d1 + c];
+        }
+    }
+
+    /** Output rows of groups [u0, u1). */
     private void merge(Buffers b, int u0, int u1) {
         float[] y = b.y;
-        float[] py = b.p;
-        float[] qy = b.q;
-        float[] ry = b.r;
-        int full = b.tOut / 2;
+        float[] pm = b.p;
+        float[] om = b.o;
+        float[] rm = b.r;
+        float[] a = b.m1;
+        float[] d = b.m2;
+        int tOut = b.tOut;
         for (int u = u0; u < u1; u++) {
-            int o = b.yOff + 2 * u * cOut;
-            int s = u * cOut;
+            int row = 3 * u;
+            int out = b.yOff + row * cOut;
+            int g = u * cOut;
             for (int c = 0; c < cOut; c++) {
-                y[o + c] = py[s + c] + qy[s + c];
+                y[out + c] = pm[g + c] + (a[g + c] + d[g + c]);
             }
-            if (u < full) {
-                o += cOut;
+            if (row + 1 < tOut) {
+                out += cOut;
+                if (o != null) {
+                    for (int c = 0; c < cOut; c++) {
+                        y[out + c] = om[g + c] + (a[g + c] - d[g + c]);
+                    }
+                } else {
+                    for (int c = 0; c < cOut; c++) {
+                        y[out + c] = a[g + c] - d[g + c];
+                    }
+                }
+            }
+            if (row + 2 < tOut) {
+                out += cOut;
                 for (int c = 0; c < cOut; c++) {
-                    y[o + c] = qy[s + c] + ry[s + c];
+                    y[out + c] = rm[g + c] + (a[g + c] + d[g + c]);
                 }
             }
         }

@@ -12,7 +12,7 @@ import org.greenspoof.kernels.WinogradConv1d;
  * ([T][C]), so the receptive field of one output frame is one contiguous run of the input and each
  * convolution is a {@link Kernels#linear} reading those runs in place (overlapping rows at a stride
  * of stride x C_in: no im2col copy). Layers whose kernel is one tap longer than the stride (kernel
- * 3, stride 2) use {@link WinogradConv1d}: a sixth fewer multiply-adds.
+ * 3, stride 2) use {@link WinogradConv1d}: two ninths fewer multiply-adds.
  *
  * <p>The stack runs in chunks of output frames (each chunk recomputes its small receptive-field
  * overlap), so the wide early layers never exist for the whole utterance: for 10 minutes of audio
@@ -79,7 +79,7 @@ final class Wav2Vec2FeatureEncoder {
 
         /**
          * Multiply-adds x 2 for tOut output frames of the direct convolution (what torch and ONNX
-         * Runtime compute, so rates compare across engines; the Winograd form does a sixth less).
+         * Runtime compute, so rates compare across engines; the Winograd form does 7/9 of it).
          */
         double flops(long tOut) {
             return 2.0 * tOut * cOut * cIn * kernel;
