@@ -95,9 +95,6 @@ abstract class BlockedKernels implements Kernels {
     /** Output columns per packed weight panel. */
     abstract int panelWidth();
 
-    /** Output rows a row-wise split keeps together. */
-    abstract int rowBlock();
-
     /** Short name without the thread count. */
     abstract String baseName();
 
@@ -228,9 +225,10 @@ abstract class BlockedKernels implements Kernels {
                 linearBlock(x, xOff, xStride, w, bias, y, yOff, 0, m, share(panels, part, parts),
                         share(panels, part + 1, parts));
             } else {
-                int blocks = (m + rowBlock() - 1) / rowBlock();
-                int r0 = Math.min(m, share(blocks, part, parts) * rowBlock());
-                int r1 = Math.min(m, share(blocks, part + 1, parts) * rowBlock());
+                int tile = rowTile();
+                int tiles = (m + tile - 1) / tile;
+                int r0 = Math.min(m, share(tiles, part, parts) * tile);
+                int r1 = Math.min(m, share(tiles, part + 1, parts) * tile);
                 linearBlock(x, xOff, xStride, w, bias, y, yOff, r0, r1, 0, panels);
             }
         }

@@ -106,6 +106,12 @@ public interface Kernels {
     int threads();
 
     /**
+     * Rows of x that {@link #linear} computes together (its register tile's height): a product
+     * whose rows are split across calls at multiples of it gives the same bits as a single call.
+     */
+    int rowTile();
+
+    /**
      * y[m][n] = x[m][k] . w[n][k] + bias[n] (bias may be null), with x read from xOff (row
      * stride k) and y written from yOff (row stride n). Overwrites y; y must not overlap x.
      * Allocates nothing.

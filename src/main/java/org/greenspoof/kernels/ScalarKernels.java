@@ -43,7 +43,7 @@ public final class ScalarKernels extends BlockedKernels {
     }
 
     @Override
-    int rowBlock() {
+    public int rowTile() {
         return 1;
     }
 

@@ -268,7 +268,7 @@ final class VectorKernels extends BlockedKernels {
     }
 
     @Override
-    int rowBlock() {
+    public int rowTile() {
         return mr;
     }
 

@@ -23,7 +23,7 @@ import java.util.Objects;
  * transformed input and weight and the summation order: float noise. O reads x in place; the
  * others read the transformed windows, copied once per three frames as
  * [d_0 - d_2, x_1 .. x_{s-1}, x_{2s+1} .. x_{3s-1}, d_3 - d_1, d_1 + d_2, d_2 - d_1]. That copy and
- * the final sums are passes over memory, split over the pool's threads like the products.
+ * the final sums are passes over memory.
  */
 public final class WinogradConv1d {
 
@@ -90,12 +90,13 @@ public final class WinogradConv1d {
         private float[] m1 = new float[0];
         private float[] m2 = new float[0];
         private WinogradConv1d conv;
+        private Kernels kernels;
         private float[] x;
         private int xOff;
+        private float[] bias;
         private float[] y;
         private int yOff;
         private int tOut;
-        private boolean merging;
 
         private static float[] grow(float[] a, long n) {
             return a.length >= n ? a : new float[Math.toIntExact(n)];
@@ -103,80 +104,82 @@ public final class WinogradConv1d {
 
         @Override
         public void run(int part, int parts) {
+            // Whole register tiles of the products per part, so the bits do not depend on the threads.
             int groups = (tOut + 2) / 3;
-            int u0 = (int) ((long) groups * part / parts);
-            int u1 = (int) ((long) groups * (part + 1) / parts);
-            if (merging) {
-                conv.merge(this, u0, u1);
-            } else {
-                conv.transform(this, u0, u1);
-            }
+            int tile = kernels.rowTile();
+            int tiles = (groups + tile - 1) / tile;
+            conv.groups(this, Math.min(groups, (int) ((long) tiles * part / parts) * tile),
+                    Math.min(groups, (int) ((long) tiles * (part + 1) / parts) * tile));
         }
     }
 
-    /** Groups of three frames below which a pass over memory stays on the calling thread (a pool wake-up is ~10 us). */
+    /**
+     * Groups of three frames below which the convolution stays on the calling thread (a pool
+     * wake-up is ~10 us).
+     */
     private static final int MIN_PARALLEL_GROUPS = 43;
 
     /**
      * Rows [0, tOut) of y (from yOff, row stride C_out) = the convolution of the tOut s + 1 rows of
      * x from xOff (row stride C_in), plus bias (may be null). Allocates nothing once {@code b}
-     * has grown to the largest tOut.
+     * has grown to the largest tOut. With several threads each takes a share of the groups of
+     * three frames through the copy, the five products and the sums on its own: one wake-up of
+     * the pool, and each thread's windows are still in its caches when its products read them.
      */
     public void conv(Kernels kernels, float[] x, int xOff, int tOut, float[] bias, float[] y, int yOff, Buffers b) {
         Objects.checkFromIndexSize(xOff, (tOut * stride + 1) * cIn, x.length);
         Objects.checkFromIndexSize(yOff, tOut * cOut, y.length);
-        // Frames 3u, 3u + 1 and 3u + 2 that exist.
+        if (bias != null && bias.length < cOut) {
+            throw new IllegalArgumentException("WinogradConv1d: bias[" + bias.length + "] for C_out " + cOut);
+        }
         int n0 = (tOut + 2) / 3;
-        int n1 = (tOut + 1) / 3;
-        int n2 = tOut / 3;
         int win = (2 * stride + 2) * cIn;
         b.windows = Buffers.grow(b.windows, (long) n0 * win);
         b.tail = Buffers.grow(b.tail, (long) (3 * stride + 1) * cIn);
         b.p = Buffers.grow(b.p, (long) n0 * cOut);
-        b.o = Buffers.grow(b.o, (long) n1 * cOut);
-        b.r = Buffers.grow(b.r, (long) n2 * cOut);
+        b.o = Buffers.grow(b.o, (long) n0 * cOut);
+        b.r = Buffers.grow(b.r, (long) n0 * cOut);
         b.m1 = Buffers.grow(b.m1, (long) n0 * cOut);
         b.m2 = Buffers.grow(b.m2, (long) n0 * cOut);
         b.conv = this;
+        b.kernels = kernels;
         b.x = x;
         b.xOff = xOff;
+        b.bias = bias;
         b.y = y;
         b.yOff = yOff;
         b.tOut = tOut;
         int parts = n0 < MIN_PARALLEL_GROUPS ? 1 : Math.min(kernels.threads(), ThreadPool.shared().size());
         try {
-            b.merging = false;
-            ThreadPool.shared().run(parts, b);
-            int s = stride * cIn;
-            kernels.linear(b.windows, 0, win, n0, p, null, b.p, 0);
-            kernels.linear(b.windows, 2 * s, win, n0, m1, bias, b.m1, 0);
-            kernels.linear(b.windows, 2 * s + cIn, win, n0, m2, null, b.m2, 0);
-            if (n2 > 0) {
-                kernels.linear(b.windows, s, win, n2, r, null, b.r, 0);
-            }
-            if (o != null && n1 > 0) {
-                kernels.linear(x, xOff + s + cIn, 3 * s, n1, o, null, b.o, 0);
-            }
-            b.merging = true;
             ThreadPool.shared().run(parts, b);
         } finally {
+            b.kernels = null;
             b.x = null;
+            b.bias = null;
             b.y = null;
         }
     }
 
-    /** Windows of groups [u0, u1). */
-    private void transform(Buffers b, int u0, int u1) {
+    /**
+     * Groups [u0, u1): their windows, their rows of the products (on the calling thread: a product
+     * started inside a pool task runs in place) and their output frames.
+     */
+    private void groups(Buffers b, int u0, int u1) {
+        if (u0 >= u1) {
+            return;
+        }
+        Kernels kernels = b.kernels;
+        int tOut = b.tOut;
         int s = stride * cIn;
         int win = (2 * stride + 2) * cIn;
-        int complete = b.tOut / 3;
+        int complete = tOut / 3;
         for (int u = u0; u < u1; u++) {
             float[] src = b.x;
             int at = b.xOff + 3 * u * s;
             if (u >= complete) {
                 // The last group lacks frames: its missing input rows are zeros, which the
                 // transform carries into products no existing frame keeps.
-                int rows = b.tOut * stride + 1 - 3 * u * stride;
+                int rows = tOut * stride + 1 - 3 * u * stride;
                 System.arraycopy(b.x, at, b.tail, 0, rows * cIn);
                 Arrays.fill(b.tail, rows * cIn, (3 * stride + 1) * cIn, 0f);
                 src = b.tail;
@@ -184,6 +187,22 @@ public final class WinogradConv1d {
             }
             window(src, at, b.windows, u * win);
         }
+        int rows = u1 - u0;
+        int z = u0 * win;
+        int out = u0 * cOut;
+        kernels.linear(b.windows, z, win, rows, p, null, b.p, out);
+        kernels.linear(b.windows, z + 2 * s, win, rows, m1, b.bias, b.m1, out);
+        kernels.linear(b.windows, z + 2 * s + cIn, win, rows, m2, null, b.m2, out);
+        // Frames 3u + 1 and 3u + 2 exist for u below these.
+        int with1 = Math.min(u1, (tOut + 1) / 3);
+        int with2 = Math.min(u1, tOut / 3);
+        if (with2 > u0) {
+            kernels.linear(b.windows, z + s, win, with2 - u0, r, null, b.r, out);
+        }
+        if (o != null && with1 > u0) {
+            kernels.linear(b.x, b.xOff + 3 * u0 * s + s + cIn, 3 * s, with1 - u0, o, null, b.o, out);
+        }
+        merge(b, u0, u1);
     }
 
     /** One transformed window (see the class comment) from the 3s + 1 rows at x[at]. */
