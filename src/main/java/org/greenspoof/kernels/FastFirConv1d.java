@@ -69,10 +69,6 @@ public final class FastFirConv1d {
         private float[] m1 = new float[0];
         private float[] m2 = new float[0];
         private float[] m3 = new float[0];
-
-        private static float[] grow(float[] a, long n) {
-            return a.length >= n ? a : new float[Math.toIntExact(n)];
-        }
     }
 
     /**
@@ -97,12 +93,12 @@ public final class FastFirConv1d {
         // M1 is read at u + 1 by the odd outputs; every sequence gets half - 1 rows of window tail.
         int m1Rows = odds + 1;
         int seq = m1Rows + half;
-        float[] xe = b.xe = Buffers.grow(b.xe, (long) seq * cIn);
-        float[] xo = b.xo = Buffers.grow(b.xo, (long) seq * cIn);
-        float[] s = b.s = Buffers.grow(b.s, (long) seq * cIn);
-        float[] m1 = b.m1 = Buffers.grow(b.m1, (long) m1Rows * cOut);
-        float[] m2 = b.m2 = Buffers.grow(b.m2, (long) evens * cOut);
-        float[] m3 = b.m3 = Buffers.grow(b.m3, (long) Math.max(odds, 1) * cOut);
+        float[] xe = b.xe = ScratchArrays.atLeast(b.xe, (long) seq * cIn);
+        float[] xo = b.xo = ScratchArrays.atLeast(b.xo, (long) seq * cIn);
+        float[] s = b.s = ScratchArrays.atLeast(b.s, (long) seq * cIn);
+        float[] m1 = b.m1 = ScratchArrays.atLeast(b.m1, (long) m1Rows * cOut);
+        float[] m2 = b.m2 = ScratchArrays.atLeast(b.m2, (long) evens * cOut);
+        float[] m3 = b.m3 = ScratchArrays.atLeast(b.m3, (long) Math.max(odds, 1) * cOut);
         // Rows past x's end are zero: with odd K only the zero tap of W_o reaches them.
         for (int v = 0; v < seq; v++) {
             copyRow(x, xOff, 2 * v, rows, xe, v * cIn);

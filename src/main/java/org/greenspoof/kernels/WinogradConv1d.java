@@ -98,10 +98,6 @@ public final class WinogradConv1d {
         private int yOff;
         private int tOut;
 
-        private static float[] grow(float[] a, long n) {
-            return a.length >= n ? a : new float[Math.toIntExact(n)];
-        }
-
         @Override
         public void run(int part, int parts) {
             // Whole register tiles of the products per part, so the bits do not depend on the threads.
@@ -134,13 +130,13 @@ public final class WinogradConv1d {
         }
         int n0 = (tOut + 2) / 3;
         int win = (2 * stride + 2) * cIn;
-        b.windows = Buffers.grow(b.windows, (long) n0 * win);
-        b.tail = Buffers.grow(b.tail, (long) (3 * stride + 1) * cIn);
-        b.p = Buffers.grow(b.p, (long) n0 * cOut);
-        b.o = Buffers.grow(b.o, (long) n0 * cOut);
-        b.r = Buffers.grow(b.r, (long) n0 * cOut);
-        b.m1 = Buffers.grow(b.m1, (long) n0 * cOut);
-        b.m2 = Buffers.grow(b.m2, (long) n0 * cOut);
+        b.windows = ScratchArrays.atLeast(b.windows, (long) n0 * win);
+        b.tail = ScratchArrays.atLeast(b.tail, (long) (3 * stride + 1) * cIn);
+        b.p = ScratchArrays.atLeast(b.p, (long) n0 * cOut);
+        b.o = ScratchArrays.atLeast(b.o, (long) n0 * cOut);
+        b.r = ScratchArrays.atLeast(b.r, (long) n0 * cOut);
+        b.m1 = ScratchArrays.atLeast(b.m1, (long) n0 * cOut);
+        b.m2 = ScratchArrays.atLeast(b.m2, (long) n0 * cOut);
         b.conv = this;
         b.kernels = kernels;
         b.x = x;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.greenspoof.checkpoint.EncoderConfig;
 import org.greenspoof.kernels.Kernels;
 import org.greenspoof.kernels.PackedMatrix;
+import org.greenspoof.kernels.ScratchArrays;
 import org.greenspoof.kernels.WinogradConv1d;
 
 /**
@@ -201,14 +202,6 @@ final class Wav2Vec2FeatureEncoder {
         private float[] scale = new float[0];
         private float[] shift = new float[0];
         private final WinogradConv1d.Buffers winograd = new WinogradConv1d.Buffers();
-
-        private static float[] grow(float[] a, int n) {
-            return a.length >= n ? a : new float[n];
-        }
-
-        private static double[] grow(double[] a, int n) {
-            return a.length >= n ? a : new double[n];
-        }
     }
 
     private void forward(float[] samples, int nSamples, int chunkFrames, int statsTile, Workspace ws, float[] out) {
@@ -229,7 +222,7 @@ final class Wav2Vec2FeatureEncoder {
             rows[i - 1] = (rows[i] - 1) * layers[i].stride + layers[i].kernel;
         }
         for (int i = 0; i < n - 1; i++) {
-            s.buf[i] = Scratch.grow(s.buf[i], rows[i] * layers[i].cOut);
+            s.buf[i] = ScratchArrays.atLeast(s.buf[i], rows[i] * layers[i].cOut);
         }
         int statsRows = Math.min(statsTile, layers[0].outLength(nSamples));
         if (layers[0].norm == Norm.GROUP) {
@@ -268,13 +261,13 @@ final class Wav2Vec2FeatureEncoder {
         Scratch s = ws.features;
         ConvLayer l = layers[0];
         int t = l.outLength(nSamples);
-        float[] y = s.statsY = Scratch.grow(s.statsY, tile * l.cOut);
-        double[] mean = s.mean = Scratch.grow(s.mean, l.cOut);
-        double[] m2 = s.m2 = Scratch.grow(s.m2, l.cOut);
-        double[] tileMean = s.tileMean = Scratch.grow(s.tileMean, l.cOut);
-        double[] tileM2 = s.tileM2 = Scratch.grow(s.tileM2, l.cOut);
-        float[] scale = s.scale = Scratch.grow(s.scale, l.cOut);
-        float[] shift = s.shift = Scratch.grow(s.shift, l.cOut);
+        float[] y = s.statsY = ScratchArrays.atLeast(s.statsY, tile * l.cOut);
+        double[] mean = s.mean = ScratchArrays.atLeast(s.mean, l.cOut);
+        double[] m2 = s.m2 = ScratchArrays.atLeast(s.m2, l.cOut);
+        double[] tileMean = s.tileMean = ScratchArrays.atLeast(s.tileMean, l.cOut);
+        double[] tileM2 = s.tileM2 = ScratchArrays.atLeast(s.tileM2, l.cOut);
+        float[] scale = s.scale = ScratchArrays.atLeast(s.scale, l.cOut);
+        float[] shift = s.shift = ScratchArrays.atLeast(s.shift, l.cOut);
         Arrays.fill(mean, 0);
         Arrays.fill(m2, 0);
         long seen = 0;

@@ -22,14 +22,6 @@ class FastFirConv1dTest {
         return (taps + 4) * 0x1p-24 * magnitude + 1e-6;
     }
 
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
     /** taps x C_in x C_out: odd and even K (odd completes W_o with a zero tap), wav2vec2's K = 128. */
     @ParameterizedTest
     @ValueSource(strings = {"1x3x5", "2x7x4", "3x16x9", "7x5x17", "128x48x48", "33x1x3"})
@@ -37,12 +29,12 @@ class FastFirConv1dTest {
         int[] d = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
         int taps = d[0], cIn = d[1], cOut = d[2];
         Random r = new Random(shape.hashCode());
-        float[] w = random(r, cOut * taps * cIn); // [C_out][K][C_in]
+        float[] w = KernelsTest.random(r, cOut * taps * cIn); // [C_out][K][C_in]
         float[] before = w.clone();
-        float[] bias = random(r, cOut);
+        float[] bias = KernelsTest.random(r, cOut);
         int longest = 131;
         int xOff = 5;
-        float[] x = random(r, xOff + (longest + taps - 1) * cIn);
+        float[] x = KernelsTest.random(r, xOff + (longest + taps - 1) * cIn);
         int yStride = cOut + 3;
         for (Kernels base : KernelsTest.everyPath()) {
             FastFirConv1d conv = new FastFirConv1d(base, w, cOut, cIn, taps);

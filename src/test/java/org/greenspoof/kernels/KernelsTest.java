@@ -35,7 +35,7 @@ class KernelsTest {
         return all;
     }
 
-    private static float[] random(Random r, int n) {
+    static float[] random(Random r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) r.nextGaussian();

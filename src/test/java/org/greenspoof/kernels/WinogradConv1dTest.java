@@ -24,14 +24,6 @@ class WinogradConv1dTest {
         return 2 * (k + 2) * 0x1p-24 * magnitude + 1e-6;
     }
 
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
     /** stride x C_in x C_out; output lengths cover every remainder mod 3 (incomplete last groups) and the parallel passes. */
     @ParameterizedTest
     @ValueSource(strings = {"2x13x5", "2x64x33", "1x7x17", "3x16x9", "2x1x40"})
@@ -41,7 +33,7 @@ class WinogradConv1dTest {
         assertTrue(WinogradConv1d.applies(kernel, s));
         Random r = new Random(shape.hashCode());
         // torch's (C_out, C_in, K) and the frames-major [C_out][K][C_in] the constructor takes.
-        float[] torch = random(r, cOut * cIn * kernel);
+        float[] torch = KernelsTest.random(r, cOut * cIn * kernel);
         float[] taps = new float[torch.length];
         for (int o = 0; o < cOut; o++) {
             for (int c = 0; c < cIn; c++) {
@@ -50,10 +42,10 @@ class WinogradConv1dTest {
                 }
             }
         }
-        float[] bias = random(r, cOut);
+        float[] bias = KernelsTest.random(r, cOut);
         int longest = 263;
         int xOff = 3;
-        float[] x = random(r, xOff + (longest * s + 1) * cIn);
+        float[] x = KernelsTest.random(r, xOff + (longest * s + 1) * cIn);
         for (Kernels base : KernelsTest.everyPath()) {
             WinogradConv1d conv = new WinogradConv1d(base, taps.clone(), cOut, cIn, s);
             WinogradConv1d.Buffers buffers = new WinogradConv1d.Buffers();
