@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * A stride-1 convolution (cross-correlation, as torch's Conv1d) over frames-major input with K
  * taps, y[t] = bias + sum_j W_j x[t + j], computed with the 2-parallel fast FIR algorithm: three
- * half-length convolutions at half rate instead of four, a quarter fewer multiply-adds. For the
- * positional conv of wav2vec2 (K = 128 taps of a 48-channel group) that is the whole point.
+ * half-length convolutions at half rate instead of four, a quarter fewer multiply-adds. It runs
+ * wav2vec2's positional conv (K = 128 taps over each 48-channel group).
  *
  * <p>With x_e[v] = x[2v], x_o[v] = x[2v + 1], W_e[i] = W_{2i}, W_o[i] = W_{2i+1} (a zero tap
  * completes odd K) and the half-length correlations
