@@ -18,8 +18,9 @@ import org.greenspoof.kernels.WinogradConv1d;
  * <p>The stack runs in chunks of output frames (each chunk recomputes its small receptive-field
  * overlap), so the wide early layers never exist for the whole utterance: for 10 minutes of audio
  * layer 0 alone would be 1.9 M frames x 512 channels. The one utterance-wide operation, the
- * GroupNorm of layer 0 in "group" mode, gets its per-channel statistics from a first pass over
- * layer 0.
+ * GroupNorm of layer 0 in "group" mode, needs each channel's mean and variance over time before
+ * the first chunk; as layer 0 is linear in its input windows, those follow from the windows' mean
+ * and covariance (see {@link #windowStats}), without computing layer 0 twice.
  */
 final class Wav2Vec2FeatureEncoder {
 
@@ -28,8 +29,6 @@ final class Wav2Vec2FeatureEncoder {
      * receptive-field overlap recomputed per chunk is under 1 % of the conv stack's work.
      */
     private static final int CHUNK_FRAMES = 64;
-    /** Layer-0 frames per tile of the GroupNorm statistics pass. */
-    private static final int STATS_TILE = 2048;
     /** torch GroupNorm / LayerNorm default; transformers does not pass layer_norm_eps to the conv norms. */
     private static final double CONV_NORM_EPS = 1e-5;
 
@@ -54,6 +53,8 @@ final class Wav2Vec2FeatureEncoder {
          * tap longer than the stride, which {@link #winograd} computes with fewer multiply-adds.
          */
         private final PackedMatrix weight;
+        /** {@code conv.weight} as [C_out][K*C_in] (the order of a window), GROUP only: its statistics need it. */
+        private final float[] windowWeight;
         private final WinogradConv1d winograd;
         /** {@code conv.bias} (C_out), only when conv_bias. */
         private final float[] bias;
@@ -72,6 +73,7 @@ final class Wav2Vec2FeatureEncoder {
             float[] taps = conv == null ? null : tapsMajor(conv, cOut, cIn, kernel, w.scratch(cOut * cIn * kernel));
             boolean shared = WinogradConv1d.applies(kernel, stride);
             weight = taps == null || shared ? null : w.pack(taps, cOut, kernel * cIn);
+            windowWeight = taps == null || norm != Norm.GROUP ? null : taps.clone();
             winograd = taps == null || !shared ? null : new WinogradConv1d(w.kernels(), taps, cOut, cIn, stride);
             bias = cfg.convBias() ? w.tensor("conv.bias", cOut) : null;
             normWeight = norm == Norm.NONE ? null : w.tensor("layer_norm.weight", cOut);
@@ -175,36 +177,34 @@ final class Wav2Vec2FeatureEncoder {
      * written to out [T][C_last], with the buffers of ws.features.
      */
     void forward(float[] samples, int n, Workspace ws, float[] out) {
-        forward(samples, n, CHUNK_FRAMES, STATS_TILE, ws, out);
+        forward(samples, n, CHUNK_FRAMES, ws, out);
     }
 
-    /** All of samples -> new conv features, with explicit chunk sizes (tests use small ones). */
-    float[] forward(float[] samples, int chunkFrames, int statsTile, Workspace ws) {
+    /** All of samples -> new conv features, with an explicit chunk size (tests use small ones). */
+    float[] forward(float[] samples, int chunkFrames, Workspace ws) {
         float[] out = new float[outLength(samples.length) * channels()];
-        forward(samples, samples.length, chunkFrames, statsTile, ws, out);
+        forward(samples, samples.length, chunkFrames, ws, out);
         return out;
     }
 
     /**
      * Buffers of one conv stack pass, reused across calls (grown when too small); sized by the
-     * chunk and statistics tiles, not by the input length.
+     * chunk, not by the input length.
      */
     static final class Scratch {
         private int[] rows = new int[0];
         private int[] start = new int[0];
         private int[] len = new int[0];
         private float[][] buf = new float[0][];
-        private float[] statsY = new float[0];
         private double[] mean = new double[0];
-        private double[] m2 = new double[0];
-        private double[] tileMean = new double[0];
-        private double[] tileM2 = new double[0];
+        private double[] var = new double[0];
+        private double[] windowWork = new double[0];
         private float[] scale = new float[0];
         private float[] shift = new float[0];
         private final WinogradConv1d.Buffers winograd = new WinogradConv1d.Buffers();
     }
 
-    private void forward(float[] samples, int nSamples, int chunkFrames, int statsTile, Workspace ws, float[] out) {
+    private void forward(float[] samples, int nSamples, int chunkFrames, Workspace ws, float[] out) {
         Scratch s = ws.features;
         int n = layers.length;
         int total = outLength(nSamples);
@@ -224,9 +224,8 @@ final class Wav2Vec2FeatureEncoder {
         for (int i = 0; i < n - 1; i++) {
             s.buf[i] = ScratchArrays.atLeast(s.buf[i], rows[i] * layers[i].cOut);
         }
-        int statsRows = Math.min(statsTile, layers[0].outLength(nSamples));
         if (layers[0].norm == Norm.GROUP) {
-            groupStats(samples, nSamples, ws, statsRows);
+            groupStats(samples, nSamples, ws);
         }
         int[] start = s.start;
         int[] len = s.len;
@@ -253,56 +252,80 @@ final class Wav2Vec2FeatureEncoder {
     }
 
     /**
-     * Per-channel mean and 1/sqrt(var + eps) of layer 0's conv output over the whole utterance
-     * (torch GroupNorm with C groups: population variance), merged tile by tile (Chan et al.),
-     * folded with the norm's weight and bias into s.scale and s.shift: y' = y * scale + shift.
+     * Layer 0's GroupNorm (one group per channel, torch's population variance) as one float scale
+     * and shift per channel in ws.features: y' = y * scale + shift.
      */
-    private void groupStats(float[] samples, int nSamples, Workspace ws, int tile) {
+    private void groupStats(float[] samples, int nSamples, Workspace ws) {
         Scratch s = ws.features;
         ConvLayer l = layers[0];
-        int t = l.outLength(nSamples);
-        float[] y = s.statsY = ScratchArrays.atLeast(s.statsY, tile * l.cOut);
-        double[] mean = s.mean = ScratchArrays.atLeast(s.mean, l.cOut);
-        double[] m2 = s.m2 = ScratchArrays.atLeast(s.m2, l.cOut);
-        double[] tileMean = s.tileMean = ScratchArrays.atLeast(s.tileMean, l.cOut);
-        double[] tileM2 = s.tileM2 = ScratchArrays.atLeast(s.tileM2, l.cOut);
-        float[] scale = s.scale = ScratchArrays.atLeast(s.scale, l.cOut);
-        float[] shift = s.shift = ScratchArrays.atLeast(s.shift, l.cOut);
-        Arrays.fill(mean, 0);
-        Arrays.fill(m2, 0);
-        long seen = 0;
-        for (int t0 = 0; t0 < t; t0 += tile) {
-            int rows = Math.min(tile, t - t0);
-            l.conv(samples, t0 * l.stride, rows, y, 0, ws);
-            Arrays.fill(tileMean, 0);
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < l.cOut; c++) {
-                    tileMean[c] += y[r * l.cOut + c];
-                }
-            }
-            for (int c = 0; c < l.cOut; c++) {
-                tileMean[c] /= rows;
-            }
-            // Row-major like the sums above: a column-wise pass would stride through the whole tile.
-            Arrays.fill(tileM2, 0);
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < l.cOut; c++) {
-                    double d = y[r * l.cOut + c] - tileMean[c];
-                    tileM2[c] += d * d;
-                }
-            }
-            for (int c = 0; c < l.cOut; c++) {
-                double delta = tileMean[c] - mean[c];
-                long merged = seen + rows;
-                mean[c] += delta * rows / merged;
-                m2[c] += tileM2[c] + delta * delta * seen * rows / merged;
-            }
-            seen += rows;
-        }
+        s.mean = ScratchArrays.atLeast(s.mean, l.cOut);
+        s.var = ScratchArrays.atLeast(s.var, l.cOut);
+        s.scale = ScratchArrays.atLeast(s.scale, l.cOut);
+        s.shift = ScratchArrays.atLeast(s.shift, l.cOut);
+        int width = l.kernel * l.cIn;
+        s.windowWork = ScratchArrays.atLeast(s.windowWork, (long) width * (width + 2));
+        windowStats(samples, l.outLength(nSamples), l.stride * l.cIn, width, l.windowWeight, l.bias, l.cOut, s.mean,
+                s.var, s.windowWork);
         for (int c = 0; c < l.cOut; c++) {
-            double sc = l.normWeight[c] / Math.sqrt(m2[c] / t + CONV_NORM_EPS);
-            scale[c] = (float) sc;
-            shift[c] = (float) (l.normBias[c] - mean[c] * sc);
+            double sc = l.normWeight[c] / Math.sqrt(s.var[c] + CONV_NORM_EPS);
+            s.scale[c] = (float) sc;
+            s.shift[c] = (float) (l.normBias[c] - s.mean[c] * sc);
+        }
+    }
+
+    /**
+     * Per output channel c, the mean and population variance over t in [0, windows) of
+     * y[t][c] = bias[c] + w[c] . x[t stride, t stride + width), w = weight[c width, (c + 1) width),
+     * bias may be null. As y is linear in the window, mean[c] = bias[c] + w . mu and var[c] = w^T S w
+     * with mu and S the windows' mean and covariance: O(T width^2) in double instead of the
+     * O(T width C_out) of computing y (for wav2vec2's layer 0, width 10 and C_out 512). Two passes
+     * (centred products), so a DC offset in x costs no precision. work holds width (width + 2)
+     * doubles: mu, one centred window, then S.
+     */
+    static void windowStats(float[] x, int windows, int stride, int width, float[] weight, float[] bias, int cOut,
+            double[] mean, double[] var, double[] work) {
+        int d = width;
+        int cov = 2 * width;
+        Arrays.fill(work, 0, width * (width + 2), 0);
+        for (int t = 0; t < windows; t++) {
+            for (int j = 0, o = t * stride; j < width; j++) {
+                work[j] += x[o + j];
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            work[j] /= windows;
+        }
+        for (int t = 0; t < windows; t++) {
+            for (int j = 0, o = t * stride; j < width; j++) {
+                work[d + j] = x[o + j] - work[j];
+            }
+            for (int j = 0; j < width; j++) {
+                for (int k = 0; k <= j; k++) {
+                    work[cov + j * width + k] += work[d + j] * work[d + k];
+                }
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            for (int k = 0; k <= j; k++) {
+                work[cov + j * width + k] /= windows;
+                work[cov + k * width + j] = work[cov + j * width + k];
+            }
+        }
+        for (int c = 0; c < cOut; c++) {
+            int w0 = c * width;
+            double m = bias == null ? 0 : bias[c];
+            double v = 0;
+            for (int j = 0; j < width; j++) {
+                m += weight[w0 + j] * work[j];
+                double sw = 0;
+                for (int k = 0; k < width; k++) {
+                    sw += work[cov + j * width + k] * weight[w0 + k];
+                }
+                v += weight[w0 + j] * sw;
+            }
+            mean[c] = m;
+            // S is positive semi-definite; only rounding could take the quadratic form below zero.
+            var[c] = Math.max(v, 0);
         }
     }
 
