@@ -511,21 +511,38 @@ final class VectorKernels extends BlockedKernels {
         }
         float[] ws = workspace.get();
         int blockOff = mr * NR;
+        // Rows that overlap by more than a tile (a convolution's windows) share one packed stream.
+        boolean shared = (long) mr * xStride < k;
+        if (shared) {
+            long need = blockOff + sharedLength(Math.min(mc, r1 - r0), xStride, k);
+            if (need > ws.length) {
+                ws = ScratchArrays.atLeast(ws, need);
+                workspace.set(ws);
+            }
+        }
+        // Where x's rows end: a shared stream's rows past the product's last read zeros.
+        long xEnd = (long) xOff + (long) (r1 - 1) * xStride + k;
         for (int ic = r0; ic < r1; ic += mc) {
             int rowsInBlock = Math.min(mc, r1 - ic);
+            if (shared) {
+                packShared(x, xOff + ic * xStride, xStride, xEnd, sharedLength(rowsInBlock, xStride, k) / mr, ws, blockOff);
+            }
             for (int pc = 0; pc < k; pc += this.kc) {
                 int kc = Math.min(this.kc, k - pc);
-                packBlock(x, xOff + ic * xStride + pc, xStride, rowsInBlock, kc, ws, blockOff);
+                if (!shared) {
+                    packBlock(x, xOff + ic * xStride + pc, xStride, rowsInBlock, kc, ws, blockOff);
+                }
                 for (int j = p0; j < p1; j++) {
                     int cols = Math.min(NR, n - j * NR);
                     int wOff = (j * k + pc) * NR;
                     for (int ir = 0; ir < rowsInBlock; ir += mr) {
                         int rows = Math.min(mr, rowsInBlock - ir);
                         // The last rows of a block take the lowest tile that covers them: a 49-row
-                        // product (1 s of audio) computes 52 rows with 8-row tiles, not 56.
-                        Tile t = rows == mr ? tile : Tile.covering(rows);
+                        // product (1 s of audio) computes 52 rows with 8-row tiles, not 56. A shared
+                        // stream interleaves mr rows, so its tiles are always whole.
+                        Tile t = rows == mr || shared ? tile : Tile.covering(rows);
                         int yTile = yOff + (ic + ir) * n + j * NR;
-                        int aOff = blockOff + ir * kc;
+                        int aOff = shared ? blockOff + (ir * xStride + pc) * mr : blockOff + ir * kc;
                         if (rows == t.rows && cols == NR) {
                             // A whole tile starts from y's running sum, the bias or zeros, and ends in y.
                             float[] in = pc > 0 ? y : bias != null ? bias : ZEROS;
@@ -572,6 +589,33 @@ final class VectorKernels extends BlockedKernels {
                         dst[d + p * h] = 0f;
                     }
                 }
+            }
+        }
+    }
+
+    /** Floats of the shared stream of a block of rows: mr lanes over the first group's k plus the later groups' shifts. */
+    private long sharedLength(int rows, int stride, int k) {
+        long groups = (rows + mr - 1) / mr;
+        return mr * ((groups - 1) * mr * stride + k);
+    }
+
+    /**
+     * Packs a block of overlapping rows (stride below k / mr) as one k-major stream of mr lanes:
+     * dst[dstOff + p mr + r] = x[off + r stride + p] for p in [0, steps), zero from x index xEnd on.
+     * Row group g at k step p is then lane r at p + g mr stride, so every group of the block reads
+     * the same stream from its own offset, with the layout {@link #packBlock} gives a group; a
+     * window overlap that packBlock would copy k / stride times per row is copied about mr times.
+     */
+    private void packShared(float[] x, int off, int stride, long xEnd, long steps, float[] dst, int dstOff) {
+        for (int r = 0; r < mr; r++) {
+            int s = off + r * stride;
+            int d = dstOff + r;
+            int live = (int) Math.max(0, Math.min(steps, xEnd - s));
+            for (int p = 0; p < live; p++) {
+                dst[d + p * mr] = x[s + p];
+            }
+            for (int p = live; p < steps; p++) {
+                dst[d + p * mr] = 0f;
             }
         }
     }
